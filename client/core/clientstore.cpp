@@ -1,0 +1,352 @@
+#include "clientstore.h"
+
+#include "logging.h"
+
+#include <QAtomicInt>
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace acorn::client {
+
+namespace {
+QAtomicInt s_counter;
+
+QByteArray bytesOf(const google::protobuf::MessageLite &m)
+{
+    return QByteArray::fromStdString(m.SerializeAsString());
+}
+
+template<typename T>
+T parse(const QByteArray &b)
+{
+    T m;
+    m.ParseFromArray(b.constData(), static_cast<int>(b.size()));
+    return m;
+}
+
+QStringList schemaV1()
+{
+    return {
+        QStringLiteral("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
+        QStringLiteral("CREATE TABLE outbox (observation_id TEXT PRIMARY KEY, change_id TEXT NOT NULL,"
+                       " base_revision INTEGER NOT NULL, payload BLOB NOT NULL,"
+                       " state TEXT NOT NULL CHECK (state IN ('pending', 'refused', 'conflict')),"
+                       " reason TEXT NOT NULL DEFAULT '', queued_at INTEGER NOT NULL)"),
+        QStringLiteral("CREATE TABLE outbox_media (media_id TEXT NOT NULL, variant INTEGER NOT NULL,"
+                       " observation_id TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL,"
+                       " sha256 BLOB NOT NULL, done INTEGER NOT NULL DEFAULT 0,"
+                       " PRIMARY KEY (media_id, variant))"),
+        QStringLiteral("CREATE TABLE observations (id TEXT PRIMARY KEY, observed_at INTEGER NOT NULL,"
+                       " revision INTEGER NOT NULL, payload BLOB NOT NULL)"),
+        QStringLiteral("CREATE INDEX observations_observed ON observations(observed_at)"),
+        QStringLiteral("CREATE TABLE observation_children (observation_id TEXT NOT NULL, child_ref TEXT NOT NULL,"
+                       " PRIMARY KEY (observation_id, child_ref))"),
+        QStringLiteral("CREATE TABLE children (ref TEXT PRIMARY KEY, payload BLOB NOT NULL)"),
+        QStringLiteral("CREATE TABLE classes (name TEXT PRIMARY KEY, payload BLOB NOT NULL)"),
+    };
+}
+} // namespace
+
+ClientStore::~ClientStore()
+{
+    if (m_db.isValid())
+        m_db.close();
+    m_db = QSqlDatabase();
+    if (!m_connectionName.isEmpty())
+        QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+Result<std::unique_ptr<ClientStore>> ClientStore::open(const QString &path)
+{
+    using R = Result<std::unique_ptr<ClientStore>>;
+    QDir().mkpath(QFileInfo(path).path());
+    std::unique_ptr<ClientStore> s(new ClientStore);
+    s->m_connectionName = QStringLiteral("acorn-client-%1").arg(s_counter.fetchAndAddRelaxed(1));
+    s->m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), s->m_connectionName);
+    s->m_db.setDatabaseName(path);
+    s->m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+    if (!s->m_db.open())
+        return R::failure(QStringLiteral("cannot open the local store %1: %2").arg(path, s->m_db.lastError().text()));
+    QSqlQuery q(s->m_db);
+    for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+        if (!q.exec(QString::fromLatin1(pragma)))
+            return R::failure(QStringLiteral("the local store %1 is not usable: %2").arg(path, q.lastError().text()));
+    }
+    if (Status st = s->migrate(); !st)
+        return R::failure(st.error());
+    return R(std::move(s));
+}
+
+Status ClientStore::migrate()
+{
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next())
+        return Status::failure(QStringLiteral("the local store cannot be read: %1").arg(q.lastError().text()));
+    const int version = q.value(0).toInt();
+    if (version > kSchemaVersion)
+        return Status::failure(QStringLiteral("this device's data was written by a newer version of Acorn "
+                                              "(schema %1, this app knows %2): please update the app")
+                                   .arg(version)
+                                   .arg(kSchemaVersion));
+    if (version == kSchemaVersion)
+        return {};
+    if (!m_db.transaction())
+        return Status::failure(m_db.lastError().text());
+    QStringList steps;
+    if (version < 1)
+        steps += schemaV1();
+    steps.append(QStringLiteral("PRAGMA user_version = %1").arg(kSchemaVersion));
+    for (const QString &s : steps) {
+        if (!q.exec(s)) {
+            const QString err = q.lastError().text();
+            m_db.rollback();
+            return Status::failure(QStringLiteral("the local store could not be upgraded: %1").arg(err));
+        }
+    }
+    if (!m_db.commit())
+        return Status::failure(m_db.lastError().text());
+    return {};
+}
+
+Status ClientStore::exec(const QString &sql, const QVariantList &binds)
+{
+    QSqlQuery q(m_db);
+    if (!q.prepare(sql))
+        return Status::failure(QStringLiteral("local store: %1").arg(q.lastError().text()));
+    for (const QVariant &v : binds)
+        q.addBindValue(v);
+    if (!q.exec()) {
+        qCWarning(lcClientStore) << "statement failed:" << sql.left(50) << q.lastError().text();
+        return Status::failure(QStringLiteral("the device could not save: %1").arg(q.lastError().text()));
+    }
+    return {};
+}
+
+// ------------------------------------------------------------------ outbox
+
+Status ClientStore::queue(const OutboxItem &item, const QList<OutboxMedia> &media)
+{
+    if (!m_db.transaction())
+        return Status::failure(m_db.lastError().text());
+    Status s = exec(QStringLiteral("INSERT INTO outbox (observation_id, change_id, base_revision, payload, state, reason, "
+                                   "queued_at) VALUES (?, ?, ?, ?, 'pending', '', ?) ON CONFLICT(observation_id) DO UPDATE "
+                                   "SET change_id = excluded.change_id, payload = excluded.payload, state = 'pending', "
+                                   "reason = '', queued_at = excluded.queued_at"),
+                    {QString::fromStdString(item.observation.id()), item.changeId,
+                     static_cast<qint64>(item.baseRevision), bytesOf(item.observation), item.queuedAt});
+    for (const OutboxMedia &m : media) {
+        if (!s)
+            break;
+        s = exec(QStringLiteral("INSERT OR REPLACE INTO outbox_media (media_id, variant, observation_id, path, size, "
+                                "sha256, done) VALUES (?, ?, ?, ?, ?, ?, 0)"),
+                 {m.mediaId, m.variant, m.observationId, m.path, m.size, m.sha256});
+    }
+    if (!s || !m_db.commit()) {
+        m_db.rollback();
+        return s ? Status::failure(m_db.lastError().text()) : s;
+    }
+    return {};
+}
+
+static OutboxItem outboxFrom(const QSqlQuery &q)
+{
+    OutboxItem i;
+    i.observation = parse<wire::Observation>(q.value(0).toByteArray());
+    i.changeId = q.value(1).toString();
+    i.baseRevision = q.value(2).toULongLong();
+    i.state = q.value(3).toString();
+    i.reason = q.value(4).toString();
+    i.queuedAt = q.value(5).toLongLong();
+    return i;
+}
+
+QList<OutboxItem> ClientStore::outbox()
+{
+    QList<OutboxItem> out;
+    QSqlQuery q(m_db);
+    q.exec(QStringLiteral("SELECT payload, change_id, base_revision, state, reason, queued_at FROM outbox ORDER BY queued_at"));
+    while (q.next())
+        out.append(outboxFrom(q));
+    return out;
+}
+
+std::optional<OutboxItem> ClientStore::outboxItem(const QString &observationId)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT payload, change_id, base_revision, state, reason, queued_at FROM outbox "
+                             "WHERE observation_id = ?"));
+    q.addBindValue(observationId);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    return outboxFrom(q);
+}
+
+Status ClientStore::markOutcome(const QString &observationId, const QString &changeId, const QString &state,
+                                const QString &reason)
+{
+    return exec(QStringLiteral("UPDATE outbox SET state = ?, reason = ? WHERE observation_id = ? AND change_id = ?"),
+                {state, reason, observationId, changeId});
+}
+
+Status ClientStore::removeFromOutbox(const QString &observationId, const QString &changeId)
+{
+    // Only the change that was accepted: a newer local edit made meanwhile stays queued.
+    return exec(QStringLiteral("DELETE FROM outbox WHERE observation_id = ? AND change_id = ?"), {observationId, changeId});
+}
+
+QList<OutboxMedia> ClientStore::pendingMedia()
+{
+    QList<OutboxMedia> out;
+    QSqlQuery q(m_db);
+    // Media waits until its observation has been accepted (the server must know it first).
+    q.exec(QStringLiteral("SELECT media_id, observation_id, variant, path, size, sha256 FROM outbox_media m "
+                          "WHERE done = 0 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.observation_id = "
+                          "m.observation_id) ORDER BY variant DESC, media_id"));
+    while (q.next()) {
+        OutboxMedia m;
+        m.mediaId = q.value(0).toString();
+        m.observationId = q.value(1).toString();
+        m.variant = q.value(2).toInt();
+        m.path = q.value(3).toString();
+        m.size = q.value(4).toLongLong();
+        m.sha256 = q.value(5).toByteArray();
+        out.append(m);
+    }
+    return out;
+}
+
+Status ClientStore::markMediaDone(const QString &mediaId, int variant)
+{
+    return exec(QStringLiteral("UPDATE outbox_media SET done = 1 WHERE media_id = ? AND variant = ?"), {mediaId, variant});
+}
+
+// ------------------------------------------------------------------ cache
+
+Status ClientStore::cacheObservation(const wire::Observation &o)
+{
+    const QString id = QString::fromStdString(o.id());
+    Status s = exec(QStringLiteral("INSERT OR REPLACE INTO observations (id, observed_at, revision, payload) VALUES (?, ?, ?, ?)"),
+                    {id, static_cast<qint64>(o.observed_at_ms()), static_cast<qint64>(o.revision()), bytesOf(o)});
+    if (s)
+        s = exec(QStringLiteral("DELETE FROM observation_children WHERE observation_id = ?"), {id});
+    for (const std::string &ref : o.child_refs()) {
+        if (!s)
+            break;
+        s = exec(QStringLiteral("INSERT OR IGNORE INTO observation_children (observation_id, child_ref) VALUES (?, ?)"),
+                 {id, QString::fromStdString(ref)});
+    }
+    return s;
+}
+
+Status ClientStore::applyPull(const wire::PullReply &page)
+{
+    if (!m_db.transaction())
+        return Status::failure(m_db.lastError().text());
+    Status s;
+    for (const wire::Observation &o : page.observations()) {
+        if (s)
+            s = cacheObservation(o);
+    }
+    for (const std::string &id : page.removed_ids()) {
+        if (s)
+            s = exec(QStringLiteral("DELETE FROM observations WHERE id = ?"), {QString::fromStdString(id)});
+        if (s)
+            s = exec(QStringLiteral("DELETE FROM observation_children WHERE observation_id = ?"), {QString::fromStdString(id)});
+    }
+    if (s && page.roster_changed()) {
+        s = exec(QStringLiteral("DELETE FROM children"), {});
+        for (const wire::Child &c : page.children()) {
+            if (s)
+                s = exec(QStringLiteral("INSERT OR REPLACE INTO children (ref, payload) VALUES (?, ?)"),
+                         {QString::fromStdString(c.ref()), bytesOf(c)});
+        }
+    }
+    if (s && page.classes_size() > 0) {
+        s = exec(QStringLiteral("DELETE FROM classes"), {});
+        for (const wire::ClassInfo &c : page.classes()) {
+            if (s)
+                s = exec(QStringLiteral("INSERT OR REPLACE INTO classes (name, payload) VALUES (?, ?)"),
+                         {QString::fromStdString(c.name()), bytesOf(c)});
+        }
+    }
+    if (s)
+        s = exec(QStringLiteral("INSERT OR REPLACE INTO settings (key, value) VALUES ('cursor', ?)"),
+                 {QString::fromLatin1(QByteArray::fromStdString(page.next_cursor()).toBase64())});
+    if (!s || !m_db.commit()) {
+        m_db.rollback();
+        return s ? Status::failure(m_db.lastError().text()) : s;
+    }
+    return {};
+}
+
+QList<wire::Observation> ClientStore::journal(const QString &childRef)
+{
+    QList<wire::Observation> out;
+    QSqlQuery q(m_db);
+    if (childRef.isEmpty()) {
+        q.exec(QStringLiteral("SELECT payload FROM observations ORDER BY observed_at DESC, id"));
+    } else {
+        q.prepare(QStringLiteral("SELECT o.payload FROM observations o JOIN observation_children c ON c.observation_id = o.id "
+                                 "WHERE c.child_ref = ? ORDER BY o.observed_at DESC, o.id"));
+        q.addBindValue(childRef);
+        q.exec();
+    }
+    while (q.next())
+        out.append(parse<wire::Observation>(q.value(0).toByteArray()));
+    return out;
+}
+
+std::optional<wire::Observation> ClientStore::cached(const QString &id)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT payload FROM observations WHERE id = ?"));
+    q.addBindValue(id);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    return parse<wire::Observation>(q.value(0).toByteArray());
+}
+
+QList<wire::Child> ClientStore::roster()
+{
+    QList<wire::Child> out;
+    QSqlQuery q(m_db);
+    q.exec(QStringLiteral("SELECT payload FROM children ORDER BY ref"));
+    while (q.next())
+        out.append(parse<wire::Child>(q.value(0).toByteArray()));
+    return out;
+}
+
+QList<wire::ClassInfo> ClientStore::classes()
+{
+    QList<wire::ClassInfo> out;
+    QSqlQuery q(m_db);
+    q.exec(QStringLiteral("SELECT payload FROM classes ORDER BY name"));
+    while (q.next())
+        out.append(parse<wire::ClassInfo>(q.value(0).toByteArray()));
+    return out;
+}
+
+QByteArray ClientStore::cursor()
+{
+    return QByteArray::fromBase64(setting(QStringLiteral("cursor")).toLatin1());
+}
+
+QString ClientStore::setting(const QString &key)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT value FROM settings WHERE key = ?"));
+    q.addBindValue(key);
+    if (!q.exec() || !q.next())
+        return {};
+    return q.value(0).toString();
+}
+
+Status ClientStore::setSetting(const QString &key, const QString &value)
+{
+    return exec(QStringLiteral("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"), {key, value});
+}
+
+} // namespace acorn::client

@@ -1,0 +1,81 @@
+#pragma once
+
+#include "acorn.pb.h"
+#include "result.h"
+
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace acorn::client {
+
+// An edit waiting to reach the server.
+struct OutboxItem
+{
+    wire::Observation observation; // the local version
+    QString changeId;
+    quint64 baseRevision = 0;
+    QString state; // pending | refused | conflict
+    QString reason;
+    qint64 queuedAt = 0;
+};
+
+// One variant of one media file waiting to be uploaded.
+struct OutboxMedia
+{
+    QString mediaId;
+    QString observationId;
+    int variant = 0; // wire::MediaVariant
+    QString path;    // inside the profile
+    qint64 size = 0;
+    QByteArray sha256;
+    bool done = false;
+};
+
+// The device's local store (SQLite in WAL mode, synchronous=FULL): the outbox of edits and
+// media not yet on the server, the cache of what the server sent, the roster and the sync
+// cursor. Every outbox write is durable before the call returns, so "saved" means saved.
+// All SQL of the clients lives here. A database from a newer Acorn is refused.
+class ClientStore
+{
+public:
+    ~ClientStore();
+    static Result<std::unique_ptr<ClientStore>> open(const QString &path);
+
+    // ---- outbox
+    Status queue(const OutboxItem &item, const QList<OutboxMedia> &media);
+    QList<OutboxItem> outbox();
+    std::optional<OutboxItem> outboxItem(const QString &observationId);
+    Status markOutcome(const QString &observationId, const QString &changeId, const QString &state,
+                       const QString &reason);
+    Status removeFromOutbox(const QString &observationId, const QString &changeId);
+    QList<OutboxMedia> pendingMedia();
+    Status markMediaDone(const QString &mediaId, int variant);
+
+    // ---- cache
+    Status applyPull(const wire::PullReply &page);
+    Status cacheObservation(const wire::Observation &o);
+    QList<wire::Observation> journal(const QString &childRef = {});
+    std::optional<wire::Observation> cached(const QString &id);
+    QList<wire::Child> roster();
+    QList<wire::ClassInfo> classes();
+    QByteArray cursor();
+
+    QString setting(const QString &key);
+    Status setSetting(const QString &key, const QString &value);
+
+    static constexpr int kSchemaVersion = 1;
+
+private:
+    ClientStore() = default;
+    Status migrate();
+    Status exec(const QString &sql, const QVariantList &binds);
+
+    QString m_connectionName;
+    QSqlDatabase m_db;
+};
+
+} // namespace acorn::client

@@ -1,0 +1,173 @@
+#include "mediapipeline.h"
+
+#include "logging.h"
+
+#include <QBuffer>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
+#include <QImageReader>
+#include <QImageWriter>
+#include <QMimeDatabase>
+#include <QUuid>
+
+#include <unistd.h>
+
+namespace acorn::client {
+
+wire::Media PreparedMedia::toWire() const
+{
+    wire::Media m;
+    m.set_id(mediaId.toStdString());
+    m.set_kind(kind);
+    m.set_size(static_cast<quint64>(size));
+    m.set_sha256(sha256.toStdString());
+    m.set_width(static_cast<quint32>(width));
+    m.set_height(static_cast<quint32>(height));
+    m.set_mime_type(mimeType.toStdString());
+    if (thumbnailSize > 0) {
+        m.set_thumbnail_size(static_cast<quint64>(thumbnailSize));
+        m.set_thumbnail_sha256(thumbnailSha256.toStdString());
+    }
+    return m;
+}
+
+Status writeFileDurably(const QString &path, QByteArrayView bytes)
+{
+    const QString tmp = path + QStringLiteral(".tmp");
+    QFile f(tmp);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return Status::failure(QStringLiteral("cannot write %1: %2").arg(tmp, f.errorString()));
+    const bool ok = f.write(bytes.data(), bytes.size()) == bytes.size() && f.flush() && ::fsync(f.handle()) == 0;
+    f.close();
+    if (!ok) {
+        QFile::remove(tmp);
+        return Status::failure(QStringLiteral("cannot write %1 (is the disk full?)").arg(path));
+    }
+    QFile::remove(path);
+    if (!QFile::rename(tmp, path)) {
+        QFile::remove(tmp);
+        return Status::failure(QStringLiteral("cannot move %1 into place").arg(path));
+    }
+    return {};
+}
+
+MediaPipeline::MediaPipeline(QString outboxDir) : m_dir(std::move(outboxDir)) { }
+
+namespace {
+QByteArray encodeJpeg(const QImage &image, int quality)
+{
+    QByteArray out;
+    QBuffer buffer(&out);
+    buffer.open(QIODevice::WriteOnly);
+    QImageWriter writer(&buffer, "jpeg");
+    writer.setQuality(quality);
+    writer.setOptimizedWrite(true);
+    if (!writer.write(image))
+        return {};
+    return out;
+}
+
+QImage capped(const QImage &image, int longEdge)
+{
+    if (std::max(image.width(), image.height()) <= longEdge)
+        return image;
+    return image.width() >= image.height() ? image.scaledToWidth(longEdge, Qt::SmoothTransformation)
+                                           : image.scaledToHeight(longEdge, Qt::SmoothTransformation);
+}
+} // namespace
+
+Result<PreparedMedia> MediaPipeline::preparePhoto(const QString &sourcePath) const
+{
+    using R = Result<PreparedMedia>;
+    QImageReader reader(sourcePath);
+    reader.setAutoTransform(true); // bake the EXIF orientation into the pixels
+    if (!reader.canRead())
+        return R::failure(QStringLiteral("%1 is not a photo Acorn can read").arg(QFileInfo(sourcePath).fileName()));
+    // Decode straight at the capped size where the format allows (JPEG does: much faster).
+    const QSize full = reader.size();
+    if (full.isValid() && std::max(full.width(), full.height()) > kMaxLongEdge && !reader.transformation().testFlag(QImageIOHandler::TransformationRotate90))
+        reader.setScaledSize(full.scaled(kMaxLongEdge, kMaxLongEdge, Qt::KeepAspectRatio));
+    QImage image = reader.read();
+    if (image.isNull())
+        return R::failure(QStringLiteral("%1 could not be read as a photo: %2").arg(QFileInfo(sourcePath).fileName(), reader.errorString()));
+    image = capped(image, kMaxLongEdge).convertToFormat(QImage::Format_RGB32);
+
+    PreparedMedia p;
+    p.mediaId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    p.kind = wire::PHOTO;
+    p.width = image.width();
+    p.height = image.height();
+    p.mimeType = QStringLiteral("image/jpeg");
+    const QByteArray jpeg = encodeJpeg(image, 88);
+    const QByteArray thumb = encodeJpeg(capped(image, kThumbnailLongEdge), 80);
+    if (jpeg.isEmpty() || thumb.isEmpty())
+        return R::failure(QStringLiteral("the photo could not be encoded"));
+    QDir().mkpath(m_dir);
+    p.originalPath = m_dir + QLatin1Char('/') + p.mediaId + QStringLiteral(".jpg");
+    p.thumbnailPath = m_dir + QLatin1Char('/') + p.mediaId + QStringLiteral(".thumb.jpg");
+    if (Status s = writeFileDurably(p.originalPath, jpeg); !s)
+        return R::failure(s.error());
+    if (Status s = writeFileDurably(p.thumbnailPath, thumb); !s) {
+        QFile::remove(p.originalPath);
+        return R::failure(s.error());
+    }
+    p.size = jpeg.size();
+    p.sha256 = QCryptographicHash::hash(jpeg, QCryptographicHash::Sha256);
+    p.thumbnailSize = thumb.size();
+    p.thumbnailSha256 = QCryptographicHash::hash(thumb, QCryptographicHash::Sha256);
+    return p;
+}
+
+Result<PreparedMedia> MediaPipeline::prepareVideo(const QString &sourcePath) const
+{
+    using R = Result<PreparedMedia>;
+    QFile in(sourcePath);
+    if (!in.open(QIODevice::ReadOnly))
+        return R::failure(QStringLiteral("cannot read %1: %2").arg(sourcePath, in.errorString()));
+    if (in.size() == 0 || in.size() > kMaxVideoBytes)
+        return R::failure(QStringLiteral("%1 is empty or larger than 2 GB").arg(QFileInfo(sourcePath).fileName()));
+    PreparedMedia p;
+    p.mediaId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    p.kind = wire::VIDEO;
+    p.mimeType = QMimeDatabase().mimeTypeForFile(sourcePath).name();
+    QDir().mkpath(m_dir);
+    p.originalPath = m_dir + QLatin1Char('/') + p.mediaId + QLatin1Char('.') + QFileInfo(sourcePath).suffix().toLower();
+    const QString tmp = p.originalPath + QStringLiteral(".tmp");
+    QFile out(tmp);
+    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return R::failure(QStringLiteral("cannot write %1: %2").arg(tmp, out.errorString()));
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    QByteArray buf;
+    while (!(buf = in.read(1 << 20)).isEmpty()) {
+        hash.addData(buf);
+        if (out.write(buf) != buf.size()) {
+            out.close();
+            QFile::remove(tmp);
+            return R::failure(QStringLiteral("cannot copy the video (is the disk full?)"));
+        }
+    }
+    if (!out.flush() || ::fsync(out.handle()) != 0) {
+        out.close();
+        QFile::remove(tmp);
+        return R::failure(QStringLiteral("cannot copy the video (is the disk full?)"));
+    }
+    out.close();
+    if (!QFile::rename(tmp, p.originalPath))
+        return R::failure(QStringLiteral("cannot move the video into place"));
+    p.size = in.size();
+    p.sha256 = hash.result();
+    return p;
+}
+
+Result<PreparedMedia> MediaPipeline::prepare(const QString &sourcePath) const
+{
+    const QString mime = QMimeDatabase().mimeTypeForFile(sourcePath, QMimeDatabase::MatchContent).name();
+    if (mime.startsWith(QLatin1String("video/")))
+        return prepareVideo(sourcePath);
+    return preparePhoto(sourcePath);
+}
+
+} // namespace acorn::client

@@ -1,0 +1,395 @@
+#include "syncengine.h"
+
+#include "clientstore.h"
+#include "logging.h"
+#include "protocol.h"
+
+#include <QCryptographicHash>
+#include <QFileInfo>
+#include <QSysInfo>
+
+namespace acorn::client {
+
+namespace {
+QString str(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+} // namespace
+
+SyncEngine::SyncEngine(ClientStore &store, SyncOptions options, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_options(std::move(options))
+{
+    if (m_options.deviceName.isEmpty())
+        m_options.deviceName = QSysInfo::machineHostName();
+}
+
+SyncEngine::~SyncEngine() = default;
+
+QString SyncEngine::presentedPin() const
+{
+    return m_connection ? m_connection->presentedPin() : QString();
+}
+
+void SyncEngine::start()
+{
+    emit progress(QStringLiteral("connecting"), 0, 0);
+    m_connection = new ServerConnection(this);
+    connect(m_connection, &ServerConnection::failed, this, [this](FailureKind kind, const QString &message) {
+        switch (kind) {
+        case FailureKind::PinMismatch:
+        case FailureKind::Tls:
+            finish(SyncError::Tls, message);
+            break;
+        case FailureKind::Protocol:
+            finish(SyncError::Refused, message);
+            break;
+        default:
+            finish(SyncError::Unreachable, message);
+            break;
+        }
+    });
+    connect(m_connection, &ServerConnection::ready, this, &SyncEngine::authenticate);
+    m_connection->open(m_options.host, m_options.port, m_options.pin, m_options.kind);
+}
+
+bool SyncEngine::handleError(const wire::Frame &reply)
+{
+    if (!reply.has_error())
+        return false;
+    const wire::Error &e = reply.error();
+    const QString msg = str(e.message());
+    switch (e.code()) {
+    case wire::Error::AUTH_FAILED:
+    case wire::Error::ACCOUNT_LOCKED:
+    case wire::Error::UNAUTHENTICATED:
+    case wire::Error::CODE_EXPIRED:
+        finish(SyncError::Authentication, msg);
+        break;
+    case wire::Error::STORAGE_FULL:
+    case wire::Error::INTERNAL:
+        finish(SyncError::Unreachable, msg); // a server-side fault: everything stays queued
+        break;
+    default:
+        finish(SyncError::Refused, msg);
+        break;
+    }
+    return true;
+}
+
+void SyncEngine::authenticate()
+{
+    emit progress(QStringLiteral("signing in"), 0, 0);
+    wire::Frame f;
+    if (!m_options.activationCode.isEmpty()) {
+        auto *a = f.mutable_activate();
+        a->set_username(m_options.username.toStdString());
+        a->set_code(m_options.activationCode.toStdString());
+        a->set_new_password(m_options.password.toStdString());
+        a->set_device_name(m_options.deviceName.toStdString());
+    } else if (!m_options.token.isEmpty()) {
+        f.mutable_token_login()->set_token(m_options.token.toStdString());
+        f.mutable_token_login()->set_device_name(m_options.deviceName.toStdString());
+    } else {
+        auto *l = f.mutable_login();
+        l->set_username(m_options.username.toStdString());
+        l->set_password(m_options.password.toStdString());
+        l->set_device_name(m_options.deviceName.toStdString());
+    }
+    m_connection->request(f, [this](const wire::Frame &reply) {
+        if (handleError(reply))
+            return;
+        if (!reply.has_login_reply()) {
+            finish(SyncError::Refused, QStringLiteral("the server did not answer the sign-in"));
+            return;
+        }
+        m_report.newToken = QByteArray::fromStdString(reply.login_reply().token());
+        m_report.role = reply.login_reply().role();
+        m_report.displayName = str(reply.login_reply().display_name());
+        if (m_options.push)
+            pushOutbox();
+        else if (m_options.pull)
+            pullPage();
+        else
+            finish();
+    });
+}
+
+void SyncEngine::pushOutbox()
+{
+    QList<OutboxItem> pending;
+    for (const OutboxItem &i : m_store.outbox()) {
+        if (i.state == QLatin1String("pending"))
+            pending.append(i);
+    }
+    if (pending.isEmpty()) {
+        m_uploads = m_store.pendingMedia();
+        m_uploadIndex = 0;
+        m_uploadTotal = 0;
+        m_uploadDone = 0;
+        for (const OutboxMedia &m : m_uploads)
+            m_uploadTotal += m.size;
+        uploadNext();
+        return;
+    }
+    emit progress(QStringLiteral("sending"), 0, pending.size());
+    wire::Frame f;
+    QHash<QString, QString> changeIds;
+    for (const OutboxItem &i : pending) {
+        wire::PushItem *p = f.mutable_push()->add_items();
+        *p->mutable_observation() = i.observation;
+        p->set_base_revision(i.baseRevision);
+        p->set_change_id(i.changeId.toStdString());
+        changeIds.insert(str(i.observation.id()), i.changeId);
+    }
+    m_connection->request(f, [this, changeIds, pending](const wire::Frame &reply) {
+        if (handleError(reply))
+            return;
+        for (const wire::PushResult &r : reply.push_reply().results()) {
+            const QString id = str(r.id());
+            const QString changeId = changeIds.value(id);
+            Status s;
+            switch (r.outcome()) {
+            case wire::PushResult::ACCEPTED: {
+                // Keep a copy in the cache at once, so the journal shows it even offline.
+                for (const OutboxItem &i : pending) {
+                    if (str(i.observation.id()) == id) {
+                        wire::Observation o = i.observation;
+                        o.set_revision(r.revision());
+                        s = m_store.cacheObservation(o);
+                    }
+                }
+                if (s)
+                    s = m_store.removeFromOutbox(id, changeId);
+                ++m_report.accepted;
+                m_report.outcomes.insert(id, QStringLiteral("accepted"));
+                break;
+            }
+            case wire::PushResult::CONFLICT:
+                s = m_store.markOutcome(id, changeId, QStringLiteral("conflict"), str(r.reason()));
+                if (s && r.has_server_copy())
+                    s = m_store.cacheObservation(r.server_copy());
+                ++m_report.conflicts;
+                m_report.outcomes.insert(id, QStringLiteral("conflict"));
+                m_report.reasons.insert(id, str(r.reason()));
+                break;
+            default:
+                s = m_store.markOutcome(id, changeId, QStringLiteral("refused"), str(r.reason()));
+                ++m_report.refused;
+                m_report.outcomes.insert(id, QStringLiteral("refused"));
+                m_report.reasons.insert(id, str(r.reason()));
+                break;
+            }
+            if (!s) {
+                finish(SyncError::Local, s.error());
+                return;
+            }
+        }
+        pushOutbox(); // anything queued meanwhile goes too; then media
+    });
+}
+
+void SyncEngine::uploadNext()
+{
+    m_file.reset();
+    if (m_uploadIndex >= m_uploads.size()) {
+        if (m_options.pull)
+            pullPage();
+        else
+            finish();
+        return;
+    }
+    const OutboxMedia &m = m_uploads.at(m_uploadIndex);
+    m_file = std::make_unique<QFile>(m.path);
+    if (!m_file->open(QIODevice::ReadOnly)) {
+        finish(SyncError::Local, QStringLiteral("a queued media file is missing from this device: %1").arg(m.path));
+        return;
+    }
+    wire::Frame f;
+    auto *b = f.mutable_upload_begin();
+    b->set_media_id(m.mediaId.toStdString());
+    b->set_variant(static_cast<wire::MediaVariant>(m.variant));
+    b->set_size(static_cast<quint64>(m.size));
+    b->set_sha256(m.sha256.toStdString());
+    m_connection->request(f, [this](const wire::Frame &reply) {
+        if (handleError(reply))
+            return;
+        const OutboxMedia &cur = m_uploads.at(m_uploadIndex);
+        const wire::UploadStatus &st = reply.upload_status();
+        if (st.complete()) {
+            m_store.markMediaDone(cur.mediaId, cur.variant);
+            m_uploadDone += cur.size;
+            ++m_uploadIndex;
+            uploadNext();
+            return;
+        }
+        m_offset = static_cast<qint64>(st.offset());
+        m_uploadDone += m_offset;
+        qCDebug(lcClientSync) << "uploading" << cur.mediaId << "from" << m_offset;
+        sendChunk();
+    });
+}
+
+void SyncEngine::sendChunk()
+{
+    const OutboxMedia &m = m_uploads.at(m_uploadIndex);
+    if (!m_file->seek(m_offset)) {
+        finish(SyncError::Local, QStringLiteral("cannot read the queued media file %1").arg(m.path));
+        return;
+    }
+    const QByteArray data = m_file->read(protocol::kMaxChunkBytes);
+    if (data.isEmpty()) {
+        finish(SyncError::Local, QStringLiteral("the queued media file %1 is shorter than recorded").arg(m.path));
+        return;
+    }
+    wire::Frame f;
+    auto *c = f.mutable_upload_chunk();
+    c->set_media_id(m.mediaId.toStdString());
+    c->set_variant(static_cast<wire::MediaVariant>(m.variant));
+    c->set_offset(static_cast<quint64>(m_offset));
+    c->set_data(data.constData(), static_cast<size_t>(data.size()));
+    m_report.uploadedBytes += data.size();
+    const qint64 sent = data.size();
+    m_connection->request(f, [this, sent](const wire::Frame &reply) {
+        if (handleError(reply))
+            return;
+        const OutboxMedia &cur = m_uploads.at(m_uploadIndex);
+        const wire::UploadStatus &st = reply.upload_status();
+        m_uploadDone += sent;
+        emit progress(QStringLiteral("uploading"), m_uploadDone, m_uploadTotal);
+        if (st.complete()) {
+            if (Status s = m_store.markMediaDone(cur.mediaId, cur.variant); !s) {
+                finish(SyncError::Local, s.error());
+                return;
+            }
+            ++m_report.mediaCompleted;
+            ++m_uploadIndex;
+            uploadNext();
+            return;
+        }
+        m_offset = static_cast<qint64>(st.offset());
+        sendChunk();
+    });
+}
+
+void SyncEngine::pullPage()
+{
+    emit progress(QStringLiteral("receiving"), m_report.received, 0);
+    wire::Frame f;
+    f.mutable_pull()->set_cursor(m_store.cursor().toStdString());
+    m_connection->request(f, [this](const wire::Frame &reply) {
+        if (handleError(reply))
+            return;
+        if (!reply.has_pull_reply()) {
+            finish(SyncError::Refused, QStringLiteral("the server did not answer the pull"));
+            return;
+        }
+        const wire::PullReply &page = reply.pull_reply();
+        if (Status s = m_store.applyPull(page); !s) {
+            finish(SyncError::Local, s.error());
+            return;
+        }
+        m_report.received += page.observations_size();
+        m_report.removed += page.removed_ids_size();
+        if (page.more())
+            pullPage();
+        else
+            finish();
+    });
+}
+
+void SyncEngine::finish(SyncError error, const QString &message)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_error = error;
+    m_errorString = message;
+    m_file.reset();
+    emit finished(this);
+}
+
+// ------------------------------------------------------------------ MediaDownload
+
+MediaDownload::MediaDownload(ServerConnection &connection, QString mediaId, wire::MediaVariant variant, QString outPath,
+                             QObject *parent)
+    : QObject(parent)
+    , m_connection(connection)
+    , m_mediaId(std::move(mediaId))
+    , m_variant(variant)
+    , m_outPath(std::move(outPath))
+{
+}
+
+void MediaDownload::start()
+{
+    m_file.setFileName(m_outPath + QStringLiteral(".part"));
+    if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        done(QStringLiteral("cannot write %1: %2").arg(m_file.fileName(), m_file.errorString()));
+        return;
+    }
+    connect(&m_connection, &ServerConnection::failed, this, [this](FailureKind, const QString &message) { done(message); });
+    fetch();
+}
+
+void MediaDownload::fetch()
+{
+    wire::Frame f;
+    auto *r = f.mutable_media_fetch();
+    r->set_media_id(m_mediaId.toStdString());
+    r->set_variant(m_variant);
+    r->set_offset(static_cast<quint64>(m_offset));
+    m_connection.request(f, [this](const wire::Frame &reply) {
+        if (reply.has_error()) {
+            m_refused = reply.error().code() == wire::Error::FORBIDDEN;
+            done(QString::fromStdString(reply.error().message()));
+            return;
+        }
+        const wire::MediaData &d = reply.media_data();
+        if (static_cast<qint64>(d.offset()) != m_offset) {
+            done(QStringLiteral("the server sent the wrong part of the file"));
+            return;
+        }
+        m_total = static_cast<qint64>(d.total_size());
+        m_sha256 = QByteArray::fromStdString(d.sha256());
+        if (m_file.write(d.data().data(), static_cast<qint64>(d.data().size())) != static_cast<qint64>(d.data().size())) {
+            done(QStringLiteral("cannot write the download (is the disk full?)"));
+            return;
+        }
+        m_offset += static_cast<qint64>(d.data().size());
+        emit progress(m_offset, m_total);
+        if (m_offset < m_total && !d.data().empty()) {
+            fetch();
+            return;
+        }
+        m_file.close();
+        QFile check(m_file.fileName());
+        QCryptographicHash hash(QCryptographicHash::Sha256);
+        if (!check.open(QIODevice::ReadOnly) || !hash.addData(&check) || hash.result() != m_sha256) {
+            done(QStringLiteral("the downloaded file does not match its SHA-256"));
+            return;
+        }
+        check.close();
+        QFile::remove(m_outPath);
+        if (!QFile::rename(m_file.fileName(), m_outPath)) {
+            done(QStringLiteral("cannot move the download to %1").arg(m_outPath));
+            return;
+        }
+        done();
+    });
+}
+
+void MediaDownload::done(const QString &error)
+{
+    if (!error.isEmpty()) {
+        m_error = error;
+        m_file.close();
+        QFile::remove(m_file.fileName());
+    }
+    disconnect(&m_connection, nullptr, this, nullptr);
+    emit finished(this);
+}
+
+} // namespace acorn::client

@@ -1,0 +1,148 @@
+#pragma once
+
+#include "acorn.pb.h"
+#include "clientstore.h"
+#include "serverconnection.h"
+
+#include <QFile>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+
+namespace acorn::client {
+
+
+struct SyncOptions
+{
+    QString host;
+    quint16 port = 0;
+    QString pin;
+    QString username;
+    QString password;     // or:
+    QByteArray token;     // a stored session token
+    QString activationCode; // with `password` as the new password: activate the account
+    QString deviceName;
+    wire::ClientKind kind = wire::CLIENT_KIND_CLI;
+    bool push = true;
+    bool pull = true;
+};
+
+struct SyncReport
+{
+    int accepted = 0;
+    int refused = 0;
+    int conflicts = 0;
+    qint64 uploadedBytes = 0;
+    int mediaCompleted = 0;
+    int received = 0;
+    int removed = 0;
+    // Fate of each pushed observation id: accepted | refused | conflict, with reasons.
+    QHash<QString, QString> outcomes;
+    QHash<QString, QString> reasons;
+    QByteArray newToken; // from a password sign-in: store it in the keychain
+    wire::Role role = wire::ROLE_UNSPECIFIED;
+    QString displayName;
+};
+
+// What stopped a sync, in the categories the apps and acorn-cli report.
+enum class SyncError {
+    None,
+    Authentication, // wrong password, ended session, switched-off account
+    Tls,            // handshake failed or the server's fingerprint is not the pinned one
+    Unreachable,    // no connection, or it dropped
+    Refused,        // the server refused the request itself
+    Local,          // this device could not read or write its own store
+};
+
+// One synchronisation with the server, KJob style: start(), then finished() once.
+//
+// Order: connect (pin checked before anything is sent) -> Hello -> sign in -> push the
+// outbox (each edit idempotent by its change id) -> upload pending media from the offset
+// the server holds -> pull pages until the cursor is current. Whatever fails, nothing is
+// removed from the outbox unless the server accepted it; media resumes next time.
+// After finished() the signed-in connection stays open for follow-up requests
+// (media fetch) until the engine is destroyed.
+class SyncEngine : public QObject
+{
+    Q_OBJECT
+public:
+    SyncEngine(ClientStore &store, SyncOptions options, QObject *parent = nullptr);
+    ~SyncEngine() override;
+
+    void start();
+
+    SyncError error() const { return m_error; }
+    QString errorString() const { return m_errorString; }
+    const SyncReport &report() const { return m_report; }
+    ServerConnection *connection() const { return m_connection; }
+    QString presentedPin() const;
+
+signals:
+    // stage: "connecting", "signing in", "sending", "uploading", "receiving"
+    void progress(const QString &stage, qint64 done, qint64 total);
+    void finished(acorn::client::SyncEngine *self);
+
+private:
+    void authenticate();
+    void pushOutbox();
+    void uploadNext();
+    void sendChunk();
+    void pullPage();
+    void finish(SyncError error = SyncError::None, const QString &message = {});
+    bool handleError(const wire::Frame &reply);
+
+    ClientStore &m_store;
+    SyncOptions m_options;
+    QPointer<ServerConnection> m_connection;
+    SyncReport m_report;
+    SyncError m_error = SyncError::None;
+    QString m_errorString;
+    bool m_finished = false;
+
+    // upload state
+    QList<OutboxMedia> m_uploads;
+    int m_uploadIndex = 0;
+    std::unique_ptr<QFile> m_file;
+    qint64 m_offset = 0;
+    qint64 m_uploadTotal = 0;
+    qint64 m_uploadDone = 0;
+};
+
+// Downloads one variant of one media item the signed-in user may see, verifying its
+// SHA-256 before the file appears at `outPath` (written via a temporary file).
+class MediaDownload : public QObject
+{
+    Q_OBJECT
+public:
+    MediaDownload(ServerConnection &connection, QString mediaId, wire::MediaVariant variant, QString outPath,
+                  QObject *parent = nullptr);
+    void start();
+    bool failed() const { return !m_error.isEmpty(); }
+    bool refused() const { return m_refused; }
+    QString errorString() const { return m_error; }
+    QByteArray sha256() const { return m_sha256; }
+    qint64 size() const { return m_total; }
+
+signals:
+    void progress(qint64 done, qint64 total);
+    void finished(acorn::client::MediaDownload *self);
+
+private:
+    void fetch();
+    void done(const QString &error = {});
+
+    ServerConnection &m_connection;
+    QString m_mediaId;
+    wire::MediaVariant m_variant;
+    QString m_outPath;
+    QFile m_file;
+    qint64 m_offset = 0;
+    qint64 m_total = -1;
+    QByteArray m_sha256;
+    QString m_error;
+    bool m_refused = false;
+};
+
+} // namespace acorn::client

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "result.h"
+
+#include <QByteArray>
+#include <QString>
+
+// Cryptographic primitives shared by server and clients, all through OpenSSL 3.
+// Nothing here logs secrets, and nothing here may be called with a password on the
+// GUI or network event loop (password hashing takes ~0.5 s and 128 MiB on purpose).
+namespace acorn::crypto {
+
+// Cryptographically secure random bytes (RAND_bytes). Aborts the process if the
+// system's random source fails: continuing would issue guessable tokens.
+QByteArray randomBytes(int count);
+
+QByteArray sha256(QByteArrayView data);
+QString sha256Hex(QByteArrayView data);
+
+// Compares two byte strings in time that depends only on their lengths (CRYPTO_memcmp).
+bool constantTimeEquals(QByteArrayView a, QByteArrayView b);
+
+// scrypt password hashing (RFC 7914) via OpenSSL 3's EVP_KDF "SCRYPT".
+// Encoded form: "$scrypt$ln=17,r=8,p=1$<base64 salt>$<base64 hash>", so parameters can be
+// raised later and old hashes still verify.
+struct ScryptParams
+{
+    int log2N = 17;
+    int r = 8;
+    int p = 1;
+};
+
+// The raw scrypt KDF (RFC 7914): `outLen` bytes derived from password and salt with the
+// given parameters. Returns an empty array if OpenSSL refuses (bad parameters, not enough
+// memory). Exposed for known-answer tests; code storing passwords uses hashPassword().
+QByteArray scryptRaw(QByteArrayView password, QByteArrayView salt, ScryptParams params, int outLen);
+
+// Hashes a password with a fresh 16-byte salt; returns the encoded form.
+Result<QString> hashPassword(const QString &password, ScryptParams params = {});
+
+// Verifies a password against an encoded hash in constant time. A malformed encoded hash
+// never verifies.
+bool verifyPassword(const QString &password, const QString &encoded);
+
+// Activation codes: 15 characters from an unambiguous alphabet, grouped "ABCDE-FGHJK-LMNPQ"
+// (~75 bits). normaliseActivationCode() upper-cases and strips spaces and dashes so that
+// what a parent types from a letter matches.
+QString newActivationCode();
+QString normaliseActivationCode(const QString &typed);
+
+// AES-256-GCM authenticated encryption (for data at rest on devices).
+// Output: 12-byte nonce || ciphertext || 16-byte tag.
+Result<QByteArray> encrypt(QByteArrayView key32, QByteArrayView plaintext, QByteArrayView aad = {});
+Result<QByteArray> decrypt(QByteArrayView key32, QByteArrayView sealed, QByteArrayView aad = {});
+
+} // namespace acorn::crypto

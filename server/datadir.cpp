@@ -1,0 +1,100 @@
+#include "datadir.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QHostAddress>
+#include <QSettings>
+
+#include <sys/stat.h>
+
+namespace acorn::server {
+
+DataDir::DataDir(QString path) : m_path(QDir(path).absolutePath()) { }
+
+QString DataDir::configPath() const
+{
+    return m_path + QStringLiteral("/acorn-server.conf");
+}
+QString DataDir::certificatePath() const
+{
+    return m_path + QStringLiteral("/tls/cert.pem");
+}
+QString DataDir::keyPath() const
+{
+    return m_path + QStringLiteral("/tls/key.pem");
+}
+QString DataDir::mediaPath() const
+{
+    return m_path + QStringLiteral("/media");
+}
+
+QString DataDir::databasePath() const
+{
+    QSettings s(configPath(), QSettings::IniFormat);
+    QString url = s.value(QStringLiteral("database/url"), QStringLiteral("sqlite:acorn.db")).toString();
+    if (url.startsWith(QLatin1String("sqlite:")))
+        url = url.mid(7);
+    return QDir(m_path).absoluteFilePath(url);
+}
+
+bool DataDir::holdsSchool() const
+{
+    return QFileInfo::exists(configPath()) || QFileInfo::exists(m_path + QStringLiteral("/acorn.db"))
+           || QFileInfo::exists(keyPath());
+}
+
+QString DataDir::listen() const
+{
+    QSettings s(configPath(), QSettings::IniFormat);
+    return s.value(QStringLiteral("server/listen"), QStringLiteral("0.0.0.0:7443")).toString();
+}
+
+QString DataDir::host() const
+{
+    QSettings s(configPath(), QSettings::IniFormat);
+    return s.value(QStringLiteral("server/host"), QStringLiteral("localhost")).toString();
+}
+
+Status DataDir::writeConfig(const QString &host, const QString &listen) const
+{
+    QSettings s(configPath(), QSettings::IniFormat);
+    s.setValue(QStringLiteral("server/host"), host);
+    s.setValue(QStringLiteral("server/listen"), listen);
+    s.setValue(QStringLiteral("database/url"), QStringLiteral("sqlite:acorn.db"));
+    s.sync();
+    if (s.status() != QSettings::NoError)
+        return Status::failure(QStringLiteral("cannot write %1").arg(configPath()));
+    return {};
+}
+
+Status DataDir::checkKeyPermissions() const
+{
+    struct stat st {};
+    if (::stat(QFile::encodeName(keyPath()).constData(), &st) != 0)
+        return Status::failure(QStringLiteral("the TLS key %1 is missing").arg(keyPath()));
+    if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+        return Status::failure(QStringLiteral("the TLS key %1 can be read by other users (mode %2): "
+                                              "run 'chmod 600 %1' and start again")
+                                   .arg(keyPath())
+                                   .arg(st.st_mode & 0777, 4, 8, QLatin1Char('0')));
+    }
+    return {};
+}
+
+Result<ListenAddress> parseListen(const QString &text)
+{
+    using R = Result<ListenAddress>;
+    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
+    if (colon <= 0)
+        return R::failure(QStringLiteral("'%1' is not ADDRESS:PORT (e.g. 0.0.0.0:7443)").arg(text));
+    QString host = text.left(colon);
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    bool ok = false;
+    const uint port = text.mid(colon + 1).toUInt(&ok);
+    if (!ok || port > 65535)
+        return R::failure(QStringLiteral("'%1' has no valid port number").arg(text));
+    return ListenAddress{host, static_cast<quint16>(port)};
+}
+
+} // namespace acorn::server

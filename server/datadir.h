@@ -1,0 +1,48 @@
+#pragma once
+
+#include "result.h"
+
+#include <QString>
+
+namespace acorn::server {
+
+// The server's data directory and its configuration file (acorn-server.conf, INI):
+//
+//   [server]   listen = 0.0.0.0:7443, host = the name clients use
+//   [database] url = sqlite:acorn.db   (relative to the data directory)
+//
+// plus tls/cert.pem, tls/key.pem (0600), the SQLite database and media/.
+class DataDir
+{
+public:
+    explicit DataDir(QString path);
+
+    QString path() const { return m_path; }
+    QString configPath() const;
+    QString certificatePath() const;
+    QString keyPath() const;
+    QString databasePath() const;
+    QString mediaPath() const;
+
+    bool holdsSchool() const;
+
+    QString listen() const;
+    QString host() const;
+    Status writeConfig(const QString &host, const QString &listen) const;
+
+    // The key must be readable by the server's user alone (mode 0600 or 0400).
+    Status checkKeyPermissions() const;
+
+private:
+    QString m_path;
+};
+
+// "ADDR:PORT" -> address and port; IPv6 as "[::1]:7443".
+struct ListenAddress
+{
+    QString host;
+    quint16 port = 0;
+};
+Result<ListenAddress> parseListen(const QString &text);
+
+} // namespace acorn::server

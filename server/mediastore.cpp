@@ -1,0 +1,131 @@
+#include "mediastore.h"
+
+#include "logging.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+
+#include <cerrno>
+#include <unistd.h>
+
+namespace acorn::server {
+
+namespace {
+bool isHex64(const QString &s)
+{
+    static const QRegularExpression re(QStringLiteral("^[0-9a-f]{64}$"));
+    return re.match(s).hasMatch();
+}
+} // namespace
+
+MediaStore::MediaStore(QString root) : m_root(std::move(root)) { }
+
+Status MediaStore::ensureLayout()
+{
+    for (const char *sub : {"objects", "incoming"}) {
+        if (!QDir().mkpath(m_root + QLatin1Char('/') + QLatin1String(sub)))
+            return Status::failure(QStringLiteral("cannot create the media folder %1/%2").arg(m_root, QLatin1String(sub)));
+    }
+    return {};
+}
+
+QString MediaStore::uploadKey(const QString &mediaId, int variant)
+{
+    // Media ids are UUIDs checked by the caller; keep only safe characters regardless.
+    QString safe = mediaId;
+    safe.remove(QRegularExpression(QStringLiteral("[^0-9a-fA-F-]")));
+    return QStringLiteral("%1.%2").arg(safe).arg(variant);
+}
+
+QString MediaStore::incomingPath(const QString &uploadKey) const
+{
+    return m_root + QStringLiteral("/incoming/") + uploadKey + QStringLiteral(".part");
+}
+
+QString MediaStore::objectPath(const QString &sha256Hex) const
+{
+    return m_root + QStringLiteral("/objects/") + sha256Hex.left(2) + QLatin1Char('/') + sha256Hex;
+}
+
+qint64 MediaStore::incomingSize(const QString &uploadKey) const
+{
+    const QFileInfo fi(incomingPath(uploadKey));
+    return fi.exists() ? fi.size() : 0;
+}
+
+Status MediaStore::append(const QString &uploadKey, qint64 offset, QByteArrayView data, bool *diskFull)
+{
+    *diskFull = false;
+    QFile f(incomingPath(uploadKey));
+    if (!f.open(QIODevice::ReadWrite))
+        return Status::failure(QStringLiteral("cannot open the upload file: %1").arg(f.errorString()));
+    if (f.size() != offset)
+        return Status::failure(QStringLiteral("upload offset %1 does not match the %2 bytes held").arg(offset).arg(f.size()));
+    f.seek(offset);
+    const qint64 written = f.write(data.data(), data.size());
+    const bool flushed = written == data.size() && f.flush() && ::fdatasync(f.handle()) == 0;
+    if (!flushed) {
+        const int err = errno;
+        *diskFull = err == ENOSPC || err == EDQUOT;
+        // Drop whatever part of the chunk made it: the acknowledged offset stays exact.
+        f.resize(offset);
+        return Status::failure(*diskFull ? QStringLiteral("the server's disk is full")
+                                         : QStringLiteral("cannot write the upload: %1").arg(f.errorString()));
+    }
+    return {};
+}
+
+Status MediaStore::commit(const QString &uploadKey, qint64 expectedSize, const QString &expectedSha256Hex)
+{
+    if (!isHex64(expectedSha256Hex))
+        return Status::failure(QStringLiteral("the declared SHA-256 is not 64 hex digits"));
+    const QString part = incomingPath(uploadKey);
+    QFile f(part);
+    if (!f.open(QIODevice::ReadOnly))
+        return Status::failure(QStringLiteral("the upload file is missing"));
+    if (f.size() != expectedSize) {
+        return Status::failure(QStringLiteral("the upload holds %1 bytes, %2 were declared").arg(f.size()).arg(expectedSize));
+    }
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!hash.addData(&f))
+        return Status::failure(QStringLiteral("cannot read the upload back"));
+    f.close();
+    const QString actual = QString::fromLatin1(hash.result().toHex());
+    if (actual != expectedSha256Hex) {
+        QFile::remove(part);
+        qCWarning(lcServerMedia) << "upload" << uploadKey << "failed its SHA-256 check; discarded";
+        return Status::failure(QStringLiteral("the uploaded file does not match its SHA-256; it will be sent again"));
+    }
+    const QString target = objectPath(actual);
+    if (QFileInfo::exists(target)) {
+        QFile::remove(part);
+        return {};
+    }
+    QDir().mkpath(QFileInfo(target).path());
+    if (!QFile::rename(part, target))
+        return Status::failure(QStringLiteral("cannot move the upload into the media store"));
+    return {};
+}
+
+bool MediaStore::hasObject(const QString &sha256Hex) const
+{
+    return isHex64(sha256Hex) && QFileInfo::exists(objectPath(sha256Hex));
+}
+
+Result<QByteArray> MediaStore::read(const QString &sha256Hex, qint64 offset, qint64 length) const
+{
+    if (!isHex64(sha256Hex))
+        return Result<QByteArray>::failure(QStringLiteral("not a media hash"));
+    QFile f(objectPath(sha256Hex));
+    if (!f.open(QIODevice::ReadOnly))
+        return Result<QByteArray>::failure(QStringLiteral("the media file is missing from the store"));
+    if (offset < 0 || offset > f.size())
+        return Result<QByteArray>::failure(QStringLiteral("offset %1 is beyond the end of the file").arg(offset));
+    f.seek(offset);
+    return f.read(length);
+}
+
+} // namespace acorn::server

@@ -1,0 +1,440 @@
+#include "servercommands.h"
+
+#include "certificategenerator.h"
+#include "clock.h"
+#include "crypto.h"
+#include "datadir.h"
+#include "logging.h"
+#include "mediastore.h"
+#include "releasegate.h"
+#include "schoolimporter.h"
+#include "serverstore.h"
+#include "syncserver.h"
+#include "syncservice.h"
+#include "timeutil.h"
+#include "tlspin.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSocketNotifier>
+#include <QTextStream>
+#include <QTimeZone>
+
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace acorn::server {
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+const char kUsage[] = R"(usage:
+  acorn-server init --data DIR [--host NAME] [--listen ADDR:PORT]
+  acorn-server fingerprint --data DIR
+  acorn-server run --data DIR [--listen ADDR:PORT]
+  acorn-server admin --data DIR COMMAND ...
+admin commands:
+  import-school FILE.json       create or update the school, classes, children, accounts
+  set-password USERNAME         new password from standard input
+  user code USERNAME            a new one-time activation code
+  user disable USERNAME         switch an account off and end its sessions
+  user enable USERNAME          switch an account back on
+  release CLASS [--through YYYY-MM-DD]
+                                release a half-termly class's journal early
+  calendar show                 the half terms and their release moments
+  audit [--since ISO-8601]      the audit log as JSON lines
+)";
+
+QTextStream &out()
+{
+    static QTextStream s(stdout);
+    return s;
+}
+
+int fail(const QString &message, int code = kExitFailure)
+{
+    QTextStream err(stderr);
+    err << "acorn-server: " << message << Qt::endl;
+    return code;
+}
+
+int usage(const QString &message = {})
+{
+    if (!message.isEmpty())
+        fail(message, kExitUsage);
+    QTextStream(stderr) << kUsage;
+    return kExitUsage;
+}
+
+void printJson(const QJsonObject &o)
+{
+    out() << QJsonDocument(o).toJson(QJsonDocument::Indented) << Qt::flush;
+}
+
+// Simple option scanner: "--name value" pairs and positional words, in order.
+struct Args
+{
+    QStringList positional;
+    QHash<QString, QString> options;
+    QString error;
+
+    static Args parse(const QStringList &words, const QSet<QString> &valueOptions)
+    {
+        Args a;
+        for (int i = 0; i < words.size(); ++i) {
+            const QString &w = words[i];
+            if (w.startsWith(QLatin1String("--"))) {
+                const QString name = w.mid(2);
+                if (!valueOptions.contains(name)) {
+                    a.error = QStringLiteral("unknown option %1").arg(w);
+                    return a;
+                }
+                if (i + 1 >= words.size()) {
+                    a.error = QStringLiteral("%1 needs a value").arg(w);
+                    return a;
+                }
+                a.options.insert(name, words[++i]);
+            } else {
+                a.positional.append(w);
+            }
+        }
+        return a;
+    }
+};
+
+Result<std::unique_ptr<ServerStore>> openStore(const DataDir &dir)
+{
+    if (!dir.holdsSchool())
+        return Result<std::unique_ptr<ServerStore>>::failure(
+            QStringLiteral("%1 holds no school: run 'acorn-server init --data %1' first").arg(dir.path()));
+    return ServerStore::openSqlite(dir.databasePath(), false);
+}
+
+int printFingerprint(const DataDir &dir)
+{
+    QFile f(dir.certificatePath());
+    if (!f.open(QIODevice::ReadOnly))
+        return fail(QStringLiteral("cannot read %1: %2").arg(dir.certificatePath(), f.errorString()));
+    const auto fp = tls::spkiFingerprint(f.readAll());
+    if (!fp)
+        return fail(QStringLiteral("%1: %2").arg(dir.certificatePath(), fp.error()));
+    out() << fp.value() << Qt::endl;
+    return kExitOk;
+}
+
+int cmdInit(const Args &a)
+{
+    const DataDir dir(a.options.value(QStringLiteral("data")));
+    const QString host = a.options.value(QStringLiteral("host"), QStringLiteral("localhost"));
+    const QString listen = a.options.value(QStringLiteral("listen"), QStringLiteral("0.0.0.0:7443"));
+    if (auto l = parseListen(listen); !l)
+        return usage(l.error());
+    if (dir.holdsSchool())
+        return fail(QStringLiteral("%1 already holds a school; init never touches an existing one").arg(dir.path()));
+    if (!QDir().mkpath(dir.path()) || !QDir().mkpath(dir.path() + QStringLiteral("/tls")))
+        return fail(QStringLiteral("cannot create %1").arg(dir.path()));
+    QFile::setPermissions(dir.path() + QStringLiteral("/tls"), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    QStringList hosts{host};
+    for (const QString &extra : {QStringLiteral("localhost"), QStringLiteral("127.0.0.1")}) {
+        if (!hosts.contains(extra))
+            hosts.append(extra);
+    }
+    if (Status s = CertificateGenerator::generate({dir.certificatePath(), dir.keyPath()}, hosts); !s)
+        return fail(s.error());
+    if (Status s = dir.writeConfig(host, listen); !s)
+        return fail(s.error());
+    auto store = ServerStore::openSqlite(dir.databasePath(), true);
+    if (!store)
+        return fail(store.error());
+    MediaStore media(dir.mediaPath());
+    if (Status s = media.ensureLayout(); !s)
+        return fail(s.error());
+    SystemClock clock;
+    store.value()->audit(QStringLiteral("admin"), QStringLiteral("admin"), QStringLiteral("init"), dir.path(), {},
+                         clock.nowMs());
+    out() << "created a new school data directory in " << dir.path() << Qt::endl;
+    out() << "certificate: " << dir.certificatePath() << Qt::endl;
+    out() << "give staff and parents this server fingerprint (SHA-256 of the public key):" << Qt::endl;
+    return printFingerprint(dir);
+}
+
+volatile std::sig_atomic_t s_signalled = 0;
+int s_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    s_signalled = 1;
+    const char c = 1;
+    [[maybe_unused]] const auto n = ::write(s_signalPipe[1], &c, 1);
+}
+
+int cmdRun(const Args &a)
+{
+    const DataDir dir(a.options.value(QStringLiteral("data")));
+    if (!dir.holdsSchool())
+        return fail(QStringLiteral("%1 holds no school: run 'acorn-server init --data %1' first").arg(dir.path()));
+    const auto listen = parseListen(a.options.value(QStringLiteral("listen"), dir.listen()));
+    if (!listen)
+        return usage(listen.error());
+    if (Status s = dir.checkKeyPermissions(); !s)
+        return fail(s.error());
+    auto tls = loadServerTls(dir.certificatePath(), dir.keyPath());
+    if (!tls)
+        return fail(tls.error());
+    auto store = ServerStore::openSqlite(dir.databasePath(), false);
+    if (!store)
+        return fail(store.error());
+    MediaStore media(dir.mediaPath());
+    if (Status s = media.ensureLayout(); !s)
+        return fail(s.error());
+    SystemClock clock;
+
+    // The calendar must cover today, or half-termly journals would stay withheld forever.
+    {
+        const auto school = store.value()->school().value_or(SchoolSettings{});
+        ReleaseGate gate(store.value()->halfTerms(), QTimeZone(school.timeZone.toUtf8()), QTime(16, 0));
+        if (!gate.halfTerms().isEmpty() && gate.halfTermIndexFor(clock.nowMs()) < 0)
+            qCWarning(lcServer) << "the school calendar ends before today: observations in half-termly classes "
+                                   "stay withheld until the calendar is extended (admin import-school)";
+    }
+
+    SyncService service(*store.value(), media, clock);
+    SyncServer server(service, tls.value());
+    QHostAddress address;
+    if (listen->host == QLatin1String("*") || listen->host.isEmpty())
+        address = QHostAddress::Any;
+    else if (!address.setAddress(listen->host))
+        return fail(QStringLiteral("'%1' is not an IP address to listen on").arg(listen->host));
+    if (!server.listen(address, listen->port))
+        return fail(QStringLiteral("cannot listen on %1:%2: %3").arg(listen->host).arg(listen->port).arg(server.errorString()));
+
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, s_signalPipe) != 0)
+        return fail(QStringLiteral("cannot set up signal handling"));
+    struct sigaction sa {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGINT, &sa, nullptr);
+    QSocketNotifier notifier(s_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, qApp, [] {
+        char c = 0;
+        [[maybe_unused]] const auto n = ::read(s_signalPipe[0], &c, 1);
+        qCInfo(lcServer) << "stopping on signal";
+        QCoreApplication::quit();
+    });
+
+    const QString shown = server.serverAddress().protocol() == QAbstractSocket::IPv6Protocol
+                              ? QStringLiteral("[%1]").arg(server.serverAddress().toString())
+                              : server.serverAddress().toString();
+    out() << "listening on " << shown << ':' << server.serverPort() << Qt::endl;
+    qCInfo(lcServer) << "serving" << dir.path();
+    const int rc = QCoreApplication::exec();
+    server.close();
+    qCInfo(lcServer) << "stopped";
+    return rc;
+}
+
+int cmdAdmin(const Args &a)
+{
+    const DataDir dir(a.options.value(QStringLiteral("data")));
+    if (a.positional.size() < 2)
+        return usage(QStringLiteral("admin needs a command"));
+    auto opened = openStore(dir);
+    if (!opened)
+        return fail(opened.error());
+    ServerStore &store = *opened.value();
+    SystemClock clock;
+    const QString cmd = a.positional[1];
+    const QStringList rest = a.positional.mid(2);
+    const QString actor = QStringLiteral("admin:%1").arg(qEnvironmentVariable("SUDO_USER", qEnvironmentVariable("USER", QStringLiteral("root"))));
+
+    if (cmd == QLatin1String("import-school")) {
+        if (rest.size() != 1)
+            return usage(QStringLiteral("import-school needs one FILE.json"));
+        QFile f(rest[0]);
+        if (!f.open(QIODevice::ReadOnly))
+            return fail(QStringLiteral("cannot read %1: %2").arg(rest[0], f.errorString()));
+        SchoolImporter importer(store, clock);
+        const auto r = importer.importJson(f.readAll(), actor);
+        if (!r)
+            return fail(QStringLiteral("%1: %2").arg(rest[0], r.error()));
+        printJson(r->toJson());
+        return kExitOk;
+    }
+    if (cmd == QLatin1String("set-password")) {
+        if (rest.size() != 1)
+            return usage(QStringLiteral("set-password needs a USERNAME"));
+        const auto user = store.userByUsername(rest[0]);
+        if (!user)
+            return fail(QStringLiteral("there is no account '%1'").arg(rest[0]));
+        QTextStream in(stdin);
+        const QString password = in.readLine();
+        if (password.size() < 8)
+            return fail(QStringLiteral("the new password must have at least 8 characters (read from standard input)"));
+        const auto hash = crypto::hashPassword(password);
+        if (!hash)
+            return fail(hash.error());
+        ServerStore::Transaction tx(store);
+        Status s = store.setPassword(user->id, hash.value());
+        if (s)
+            s = store.revokeSessionsOfUser(user->id, clock.nowMs());
+        if (s)
+            s = store.audit(actor, QStringLiteral("admin"), QStringLiteral("set-password"), user->username, {}, clock.nowMs());
+        if (s)
+            s = tx.commit();
+        if (!s)
+            return fail(s.error());
+        out() << "password set for " << user->username << Qt::endl;
+        return kExitOk;
+    }
+    if (cmd == QLatin1String("user")) {
+        if (rest.size() != 2)
+            return usage(QStringLiteral("user needs code|disable|enable and a USERNAME"));
+        const auto user = store.userByUsername(rest[1]);
+        if (!user)
+            return fail(QStringLiteral("there is no account '%1'").arg(rest[1]));
+        ServerStore::Transaction tx(store);
+        Status s;
+        QJsonObject result{{QStringLiteral("username"), user->username}};
+        if (rest[0] == QLatin1String("code")) {
+            const QString code = crypto::newActivationCode();
+            s = store.setActivation(user->id, crypto::sha256Hex(crypto::normaliseActivationCode(code).toUtf8()),
+                                    clock.nowMs() + SchoolImporter::kActivationValidityMs);
+            result.insert(QStringLiteral("activation_code"), code);
+        } else if (rest[0] == QLatin1String("disable")) {
+            s = store.setUserState(user->id, QStringLiteral("disabled"));
+            if (s)
+                s = store.revokeSessionsOfUser(user->id, clock.nowMs());
+            result.insert(QStringLiteral("state"), QStringLiteral("disabled"));
+        } else if (rest[0] == QLatin1String("enable")) {
+            s = store.setUserState(user->id, user->passwordHash.isEmpty() ? QStringLiteral("invited") : QStringLiteral("active"));
+            result.insert(QStringLiteral("state"), QStringLiteral("enabled"));
+        } else {
+            return usage(QStringLiteral("unknown user command '%1'").arg(rest[0]));
+        }
+        if (s)
+            s = store.audit(actor, QStringLiteral("admin"), QStringLiteral("user-%1").arg(rest[0]), user->username, {},
+                            clock.nowMs());
+        if (s)
+            s = tx.commit();
+        if (!s)
+            return fail(s.error());
+        printJson(result);
+        return kExitOk;
+    }
+    if (cmd == QLatin1String("release")) {
+        const Args r = Args::parse(rest, {QStringLiteral("through")});
+        if (!r.error.isEmpty() || r.positional.size() != 1)
+            return usage(r.error.isEmpty() ? QStringLiteral("release needs a CLASS") : r.error);
+        MediaStore media(dir.mediaPath());
+        SyncService service(store, media, clock);
+        const auto cutoff = service.releaseClass(r.positional[0], r.options.value(QStringLiteral("through")), actor,
+                                                 QStringLiteral("admin"));
+        if (!cutoff)
+            return fail(cutoff.error());
+        printJson({{QStringLiteral("class"), r.positional[0]},
+                   {QStringLiteral("released_through"), timeutil::formatMs(cutoff.value(), QTimeZone(store.school()->timeZone.toUtf8()))}});
+        return kExitOk;
+    }
+    if (cmd == QLatin1String("calendar") && rest.value(0) == QLatin1String("show")) {
+        const auto school = store.school().value_or(SchoolSettings{});
+        const auto time = timeutil::parseTime(school.releaseTime);
+        ReleaseGate gate(store.halfTerms(), QTimeZone(school.timeZone.toUtf8()), time ? time.value() : QTime(16, 0));
+        QJsonArray terms;
+        for (const HalfTerm &t : gate.halfTerms()) {
+            terms.append(QJsonObject{{QStringLiteral("name"), t.name},
+                                     {QStringLiteral("first_day"), t.firstDay.toString(Qt::ISODate)},
+                                     {QStringLiteral("last_day"), t.lastDay.toString(Qt::ISODate)},
+                                     {QStringLiteral("release"), timeutil::formatMs(gate.releaseMomentMs(t), gate.zone())}});
+        }
+        const bool covered = gate.halfTerms().isEmpty() || gate.halfTermIndexFor(clock.nowMs()) >= 0;
+        printJson({{QStringLiteral("time_zone"), school.timeZone},
+                   {QStringLiteral("release_time"), school.releaseTime},
+                   {QStringLiteral("half_terms"), terms},
+                   {QStringLiteral("covers_today"), covered}});
+        if (!covered)
+            fail(QStringLiteral("warning: the calendar ends before today; extend it with import-school"), 0);
+        return kExitOk;
+    }
+    if (cmd == QLatin1String("audit")) {
+        const Args r = Args::parse(rest, {QStringLiteral("since")});
+        if (!r.error.isEmpty())
+            return usage(r.error);
+        qint64 since = 0;
+        if (r.options.contains(QStringLiteral("since"))) {
+            const auto t = timeutil::parseIsoDateTime(r.options.value(QStringLiteral("since")));
+            if (!t)
+                return usage(t.error());
+            since = t.value();
+        }
+        for (const auto &e : store.auditSince(since)) {
+            out() << QJsonDocument(QJsonObject{{QStringLiteral("at"), timeutil::formatMs(e.at)},
+                                               {QStringLiteral("actor"), e.actor},
+                                               {QStringLiteral("device"), e.device},
+                                               {QStringLiteral("action"), e.action},
+                                               {QStringLiteral("target"), e.target},
+                                               {QStringLiteral("detail"), e.detail}})
+                         .toJson(QJsonDocument::Compact)
+                  << '\n';
+        }
+        out() << Qt::flush;
+        return kExitOk;
+    }
+    return usage(QStringLiteral("unknown admin command '%1'").arg(cmd));
+}
+
+} // namespace
+
+int runCommandLine(const QStringList &arguments)
+{
+    if (arguments.size() < 2)
+        return usage();
+    const QString command = arguments[1];
+    const Args a = Args::parse(arguments.mid(2), {QStringLiteral("data"), QStringLiteral("host"), QStringLiteral("listen"),
+                                                  QStringLiteral("through"), QStringLiteral("since")});
+    if (command == QLatin1String("--help") || command == QLatin1String("help")) {
+        out() << kUsage << Qt::flush;
+        return kExitOk;
+    }
+    if (!a.error.isEmpty())
+        return usage(a.error);
+    if (!a.options.contains(QStringLiteral("data")))
+        return usage(QStringLiteral("--data DIR is required"));
+    if (command == QLatin1String("init"))
+        return cmdInit(a);
+    if (command == QLatin1String("fingerprint"))
+        return printFingerprint(DataDir(a.options.value(QStringLiteral("data"))));
+    if (command == QLatin1String("run"))
+        return cmdRun(a);
+    if (command == QLatin1String("admin")) {
+        // Re-parse so admin sub-options (--through, --since) stay with their command.
+        Args adminArgs = Args::parse(arguments.mid(1), {QStringLiteral("data")});
+        QStringList words = arguments.mid(1);
+        // Keep everything after the admin command word as positional for the sub-parser.
+        QStringList positional;
+        QHash<QString, QString> options;
+        for (int i = 0; i < words.size(); ++i) {
+            if (words[i] == QLatin1String("--data") && i + 1 < words.size()) {
+                options.insert(QStringLiteral("data"), words[++i]);
+                continue;
+            }
+            positional.append(words[i]);
+        }
+        adminArgs.positional = positional;
+        adminArgs.options = options;
+        adminArgs.error.clear();
+        return cmdAdmin(adminArgs);
+    }
+    return usage(QStringLiteral("unknown command '%1'").arg(command));
+}
+
+} // namespace acorn::server

@@ -1,0 +1,662 @@
+#include "serverstore.h"
+
+#include "database.h"
+#include "logging.h"
+#include "timeutil.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace acorn::server {
+
+namespace {
+QByteArray serialise(const google::protobuf::MessageLite &m)
+{
+    QByteArray out(static_cast<qsizetype>(m.ByteSizeLong()), Qt::Uninitialized);
+    m.SerializeToArray(out.data(), static_cast<int>(out.size()));
+    return out;
+}
+} // namespace
+
+QString roleName(wire::Role role)
+{
+    switch (role) {
+    case wire::ROLE_ADMIN:
+        return QStringLiteral("admin");
+    case wire::ROLE_LEAD:
+        return QStringLiteral("lead");
+    case wire::ROLE_PRACTITIONER:
+        return QStringLiteral("practitioner");
+    case wire::ROLE_PARENT:
+        return QStringLiteral("parent");
+    default:
+        return {};
+    }
+}
+
+wire::Role roleFromName(const QString &name)
+{
+    if (name == QLatin1String("admin"))
+        return wire::ROLE_ADMIN;
+    if (name == QLatin1String("lead"))
+        return wire::ROLE_LEAD;
+    if (name == QLatin1String("practitioner"))
+        return wire::ROLE_PRACTITIONER;
+    if (name == QLatin1String("parent"))
+        return wire::ROLE_PARENT;
+    return wire::ROLE_UNSPECIFIED;
+}
+
+ServerStore::ServerStore(std::unique_ptr<Database> database) : m_database(std::move(database)) { }
+
+ServerStore::~ServerStore() = default;
+
+Result<std::unique_ptr<ServerStore>> ServerStore::openSqlite(const QString &path, bool create)
+{
+    auto db = Database::openSqlite(path, create);
+    if (!db)
+        return Result<std::unique_ptr<ServerStore>>::failure(db.error());
+    return std::make_unique<ServerStore>(std::move(db).value());
+}
+
+// ------------------------------------------------------------------ plumbing
+
+QSqlQuery ServerStore::run(const QString &sql, const QVariantList &binds, bool *ok)
+{
+    QSqlQuery q(m_database->db());
+    q.setForwardOnly(true);
+    bool good = q.prepare(sql);
+    if (good) {
+        for (const QVariant &v : binds) {
+            // A null QString means "no text" here, never SQL NULL.
+            if (v.metaType().id() == QMetaType::QString && v.toString().isNull())
+                q.addBindValue(QStringLiteral(""));
+            else
+                q.addBindValue(v);
+        }
+        good = q.exec();
+    }
+    if (!good) {
+        m_lastError = q.lastError().text();
+        qCWarning(lcServerStore) << "statement failed:" << sql.left(60) << m_lastError;
+    }
+    if (ok)
+        *ok = good;
+    return q;
+}
+
+Status ServerStore::exec(const QString &sql, const QVariantList &binds)
+{
+    bool ok = false;
+    run(sql, binds, &ok);
+    if (!ok)
+        return Status::failure(QStringLiteral("the database refused a change: %1").arg(m_lastError));
+    return {};
+}
+
+ServerStore::Transaction::Transaction(ServerStore &store) : m_store(store)
+{
+    m_active = m_store.m_database->db().transaction();
+    if (!m_active)
+        m_store.m_lastError = m_store.m_database->db().lastError().text();
+}
+
+ServerStore::Transaction::~Transaction()
+{
+    if (m_active)
+        m_store.m_database->db().rollback();
+}
+
+Status ServerStore::Transaction::commit()
+{
+    if (!m_active)
+        return Status::failure(QStringLiteral("no transaction: %1").arg(m_store.m_lastError));
+    if (!m_store.m_database->db().commit()) {
+        const QString err = m_store.m_database->db().lastError().text();
+        m_store.m_database->db().rollback();
+        m_active = false;
+        return Status::failure(QStringLiteral("the database could not save the change: %1").arg(err));
+    }
+    m_active = false;
+    return {};
+}
+
+Result<qint64> ServerStore::nextSeq()
+{
+    if (Status s = exec(QStringLiteral("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'seq'"), {}); !s)
+        return Result<qint64>::failure(s.error());
+    return currentSeq();
+}
+
+qint64 ServerStore::currentSeq()
+{
+    QSqlQuery q = run(QStringLiteral("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'"), {});
+    return q.next() ? q.value(0).toLongLong() : 0;
+}
+
+qint64 ServerStore::rosterSeq()
+{
+    QSqlQuery q = run(QStringLiteral("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'roster_seq'"), {});
+    return q.next() ? q.value(0).toLongLong() : 0;
+}
+
+Status ServerStore::bumpRosterSeq()
+{
+    return exec(QStringLiteral("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'roster_seq'"), {});
+}
+
+QString ServerStore::meta(const QString &key)
+{
+    QSqlQuery q = run(QStringLiteral("SELECT value FROM meta WHERE key = ?"), {key});
+    return q.next() ? q.value(0).toString() : QString();
+}
+
+Status ServerStore::setMeta(const QString &key, const QString &value)
+{
+    return exec(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) "
+                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+                {key, value});
+}
+
+// ------------------------------------------------------------------ school
+
+std::optional<SchoolSettings> ServerStore::school()
+{
+    QSqlQuery q = run(QStringLiteral("SELECT name, time_zone, release_time, contact FROM school WHERE id = 1"), {});
+    if (!q.next())
+        return std::nullopt;
+    return SchoolSettings{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                          q.value(3).toString()};
+}
+
+Status ServerStore::saveSchool(const SchoolSettings &s)
+{
+    return exec(QStringLiteral("INSERT INTO school (id, name, time_zone, release_time, contact) "
+                               "VALUES (1, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                               "name = excluded.name, time_zone = excluded.time_zone, "
+                               "release_time = excluded.release_time, contact = excluded.contact"),
+                {s.name, s.timeZone, s.releaseTime, s.contact});
+}
+
+QList<HalfTerm> ServerStore::halfTerms()
+{
+    QList<HalfTerm> out;
+    QSqlQuery q = run(QStringLiteral("SELECT name, first_day, last_day FROM half_terms ORDER BY last_day"), {});
+    while (q.next()) {
+        out.append({q.value(0).toString(), QDate::fromString(q.value(1).toString(), Qt::ISODate),
+                    QDate::fromString(q.value(2).toString(), Qt::ISODate)});
+    }
+    return out;
+}
+
+Status ServerStore::replaceCalendar(const QList<HalfTerm> &terms)
+{
+    if (Status s = exec(QStringLiteral("DELETE FROM half_terms"), {}); !s)
+        return s;
+    for (const HalfTerm &t : terms) {
+        if (Status s = exec(QStringLiteral("INSERT INTO half_terms (name, first_day, last_day) VALUES (?, ?, ?)"),
+                            {t.name, t.firstDay.toString(Qt::ISODate), t.lastDay.toString(Qt::ISODate)});
+            !s)
+            return s;
+    }
+    return {};
+}
+
+QList<ClassRecord> ServerStore::classes()
+{
+    QList<ClassRecord> out;
+    QSqlQuery q = run(QStringLiteral("SELECT id, name, release FROM classes ORDER BY id"), {});
+    while (q.next())
+        out.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString() == QLatin1String("live")});
+    return out;
+}
+
+Result<qint64> ServerStore::upsertClass(const QString &name, bool live)
+{
+    const QString release = live ? QStringLiteral("live") : QStringLiteral("half-term");
+    if (Status s = exec(QStringLiteral("INSERT INTO classes (name, release) VALUES (?, ?) "
+                                       "ON CONFLICT(name) DO UPDATE SET release = excluded.release"),
+                        {name, release});
+        !s)
+        return Result<qint64>::failure(s.error());
+    QSqlQuery q = run(QStringLiteral("SELECT id FROM classes WHERE name = ?"), {name});
+    if (!q.next())
+        return Result<qint64>::failure(QStringLiteral("class %1 vanished while saving").arg(name));
+    return q.value(0).toLongLong();
+}
+
+QHash<qint64, qint64> ServerStore::earlyReleases()
+{
+    QHash<qint64, qint64> out;
+    QSqlQuery q = run(QStringLiteral("SELECT class_id, MAX(through_ms) FROM early_releases GROUP BY class_id"), {});
+    while (q.next())
+        out.insert(q.value(0).toLongLong(), q.value(1).toLongLong());
+    return out;
+}
+
+Status ServerStore::addEarlyRelease(qint64 classId, qint64 throughMs, const QString &by, qint64 now)
+{
+    return exec(QStringLiteral("INSERT INTO early_releases (class_id, through_ms, released_by, at) VALUES (?, ?, ?, ?)"),
+                {classId, throughMs, by, now});
+}
+
+// ------------------------------------------------------------------ families, children
+
+Result<qint64> ServerStore::upsertFamily(const QString &ref)
+{
+    if (Status s = exec(QStringLiteral("INSERT INTO families (ref) VALUES (?) ON CONFLICT(ref) DO NOTHING"), {ref}); !s)
+        return Result<qint64>::failure(s.error());
+    QSqlQuery q = run(QStringLiteral("SELECT id FROM families WHERE ref = ?"), {ref});
+    if (!q.next())
+        return Result<qint64>::failure(QStringLiteral("family %1 vanished while saving").arg(ref));
+    return q.value(0).toLongLong();
+}
+
+static const char kChildColumns[] =
+    "c.id, c.ref, c.first_name, c.last_name, c.date_of_birth, c.class_id, c.family_id, f.ref, "
+    "c.journal_media, c.others_journals";
+
+ChildRecord ServerStore::childFrom(const QSqlQuery &q) const
+{
+    ChildRecord c;
+    c.id = q.value(0).toLongLong();
+    c.ref = q.value(1).toString();
+    c.firstName = q.value(2).toString();
+    c.lastName = q.value(3).toString();
+    c.dateOfBirth = q.value(4).toString();
+    c.classId = q.value(5).toLongLong();
+    c.familyId = q.value(6).toLongLong();
+    c.familyRef = q.value(7).toString();
+    c.journalMedia = q.value(8).toBool();
+    c.othersJournals = q.value(9).toBool();
+    return c;
+}
+
+QList<ChildRecord> ServerStore::children()
+{
+    QList<ChildRecord> out;
+    QSqlQuery q = run(QStringLiteral("SELECT %1 FROM children c JOIN families f ON f.id = c.family_id ORDER BY c.id")
+                          .arg(QLatin1String(kChildColumns)),
+                      {});
+    while (q.next())
+        out.append(childFrom(q));
+    return out;
+}
+
+std::optional<ChildRecord> ServerStore::childByRef(const QString &ref)
+{
+    QSqlQuery q = run(QStringLiteral("SELECT %1 FROM children c JOIN families f ON f.id = c.family_id WHERE c.ref = ?")
+                          .arg(QLatin1String(kChildColumns)),
+                      {ref});
+    if (!q.next())
+        return std::nullopt;
+    return childFrom(q);
+}
+
+Result<qint64> ServerStore::upsertChild(const ChildRecord &c, const QString &recordedBy, qint64 now,
+                                        bool *visibilityChanged)
+{
+    *visibilityChanged = false;
+    std::optional<ChildRecord> old = childByRef(c.ref);
+    if (!old) {
+        if (Status s = exec(QStringLiteral("INSERT INTO children (ref, first_name, last_name, date_of_birth, class_id, "
+                                           "family_id, journal_media, others_journals, consent_recorded_by, "
+                                           "consent_recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                            {c.ref, c.firstName, c.lastName, c.dateOfBirth, c.classId, c.familyId,
+                             c.journalMedia ? 1 : 0, c.othersJournals ? 1 : 0, recordedBy, now});
+            !s)
+            return Result<qint64>::failure(s.error());
+        QSqlQuery q = run(QStringLiteral("SELECT id FROM children WHERE ref = ?"), {c.ref});
+        if (!q.next())
+            return Result<qint64>::failure(QStringLiteral("child %1 vanished while saving").arg(c.ref));
+        return q.value(0).toLongLong();
+    }
+    const bool consentChanged = old->journalMedia != c.journalMedia || old->othersJournals != c.othersJournals;
+    *visibilityChanged = consentChanged || old->classId != c.classId || old->familyId != c.familyId;
+    Status s = exec(QStringLiteral("UPDATE children SET first_name = ?, last_name = ?, date_of_birth = ?, "
+                                   "class_id = ?, family_id = ?, journal_media = ?, others_journals = ? WHERE id = ?"),
+                    {c.firstName, c.lastName, c.dateOfBirth, c.classId, c.familyId, c.journalMedia ? 1 : 0,
+                     c.othersJournals ? 1 : 0, old->id});
+    if (s && consentChanged)
+        s = exec(QStringLiteral("UPDATE children SET consent_recorded_by = ?, consent_recorded_at = ? WHERE id = ?"),
+                 {recordedBy, now, old->id});
+    if (!s)
+        return Result<qint64>::failure(s.error());
+    return old->id;
+}
+
+Status ServerStore::touchObservationsOfChild(qint64 childId)
+{
+    QSqlQuery q = run(QStringLiteral("SELECT observation_id FROM observation_children WHERE child_id = ?"), {childId});
+    QStringList ids;
+    while (q.next())
+        ids.append(q.value(0).toString());
+    return touchObservations(ids);
+}
+
+Status ServerStore::touchObservations(const QStringList &ids)
+{
+    for (const QString &id : ids) {
+        auto seq = nextSeq();
+        if (!seq)
+            return Status::failure(seq.error());
+        if (Status s = exec(QStringLiteral("UPDATE observations SET seq = ? WHERE id = ?"), {seq.value(), id}); !s)
+            return s;
+    }
+    return {};
+}
+
+// ------------------------------------------------------------------ users, sessions
+
+static const char kUserColumns[] =
+    "id, username, display_name, role, state, COALESCE(family_id, 0), COALESCE(password_hash, ''), "
+    "COALESCE(activation_hash, ''), activation_expires";
+
+UserRecord ServerStore::userFrom(const QSqlQuery &q) const
+{
+    UserRecord u;
+    u.id = q.value(0).toLongLong();
+    u.username = q.value(1).toString();
+    u.displayName = q.value(2).toString();
+    u.role = q.value(3).toString();
+    u.state = q.value(4).toString();
+    u.familyId = q.value(5).toLongLong();
+    u.passwordHash = q.value(6).toString();
+    u.activationHash = q.value(7).toString();
+    u.activationExpires = q.value(8).toLongLong();
+    return u;
+}
+
+std::optional<UserRecord> ServerStore::userByUsername(const QString &username)
+{
+    QSqlQuery q = run(QStringLiteral("SELECT %1 FROM users WHERE username = ?").arg(QLatin1String(kUserColumns)),
+                      {username});
+    if (!q.next())
+        return std::nullopt;
+    return userFrom(q);
+}
+
+std::optional<UserRecord> ServerStore::userById(qint64 id)
+{
+    QSqlQuery q = run(QStringLiteral("SELECT %1 FROM users WHERE id = ?").arg(QLatin1String(kUserColumns)), {id});
+    if (!q.next())
+        return std::nullopt;
+    return userFrom(q);
+}
+
+QList<UserRecord> ServerStore::users()
+{
+    QList<UserRecord> out;
+    QSqlQuery q = run(QStringLiteral("SELECT %1 FROM users ORDER BY id").arg(QLatin1String(kUserColumns)), {});
+    while (q.next())
+        out.append(userFrom(q));
+    return out;
+}
+
+Result<qint64> ServerStore::insertUser(const UserRecord &u, qint64 now)
+{
+    if (Status s = exec(QStringLiteral("INSERT INTO users (username, display_name, role, family_id, state, "
+                                       "activation_hash, activation_expires, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                        {u.username, u.displayName, u.role,
+                         u.familyId ? QVariant(u.familyId) : QVariant(QMetaType(QMetaType::LongLong)), u.state,
+                         u.activationHash, u.activationExpires, now});
+        !s)
+        return Result<qint64>::failure(s.error());
+    QSqlQuery q = run(QStringLiteral("SELECT id FROM users WHERE username = ?"), {u.username});
+    if (!q.next())
+        return Result<qint64>::failure(QStringLiteral("account %1 vanished while saving").arg(u.username));
+    return q.value(0).toLongLong();
+}
+
+Status ServerStore::updateUserProfile(qint64 id, const QString &displayName, const QString &role, qint64 familyId)
+{
+    return exec(QStringLiteral("UPDATE users SET display_name = ?, role = ?, family_id = ? WHERE id = ?"),
+                {displayName, role, familyId ? QVariant(familyId) : QVariant(QMetaType(QMetaType::LongLong)), id});
+}
+
+Status ServerStore::setPassword(qint64 userId, const QString &hash)
+{
+    return exec(QStringLiteral("UPDATE users SET password_hash = ?, activation_hash = NULL, activation_expires = 0, "
+                               "state = CASE WHEN state = 'invited' THEN 'active' ELSE state END WHERE id = ?"),
+                {hash, userId});
+}
+
+Status ServerStore::setActivation(qint64 userId, const QString &codeHash, qint64 expiresMs)
+{
+    return exec(QStringLiteral("UPDATE users SET activation_hash = ?, activation_expires = ? WHERE id = ?"),
+                {codeHash, expiresMs, userId});
+}
+
+Status ServerStore::setUserState(qint64 userId, const QString &state)
+{
+    return exec(QStringLiteral("UPDATE users SET state = ? WHERE id = ?"), {state, userId});
+}
+
+QSet<qint64> ServerStore::staffClassIds(qint64 userId)
+{
+    QSet<qint64> out;
+    QSqlQuery q = run(QStringLiteral("SELECT class_id FROM staff_classes WHERE user_id = ?"), {userId});
+    while (q.next())
+        out.insert(q.value(0).toLongLong());
+    return out;
+}
+
+Status ServerStore::setStaffClasses(qint64 userId, const QSet<qint64> &classIds)
+{
+    if (Status s = exec(QStringLiteral("DELETE FROM staff_classes WHERE user_id = ?"), {userId}); !s)
+        return s;
+    for (qint64 c : classIds) {
+        if (Status s = exec(QStringLiteral("INSERT INTO staff_classes (user_id, class_id) VALUES (?, ?)"), {userId, c}); !s)
+            return s;
+    }
+    return {};
+}
+
+Status ServerStore::createSession(qint64 userId, const QByteArray &tokenHash, const QString &device, qint64 now)
+{
+    return exec(QStringLiteral("INSERT INTO sessions (user_id, token_hash, device, created_at, last_used_at) "
+                               "VALUES (?, ?, ?, ?, ?)"),
+                {userId, tokenHash, device, now, now});
+}
+
+std::optional<SessionRecord> ServerStore::sessionByTokenHash(const QByteArray &tokenHash)
+{
+    QSqlQuery q = run(QStringLiteral("SELECT id, user_id, device, created_at, last_used_at FROM sessions "
+                                     "WHERE token_hash = ? AND revoked_at IS NULL"),
+                      {tokenHash});
+    if (!q.next())
+        return std::nullopt;
+    return SessionRecord{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(),
+                         q.value(3).toLongLong(), q.value(4).toLongLong()};
+}
+
+Status ServerStore::touchSession(qint64 sessionId, qint64 now)
+{
+    return exec(QStringLiteral("UPDATE sessions SET last_used_at = ? WHERE id = ?"), {now, sessionId});
+}
+
+Status ServerStore::revokeSession(qint64 sessionId, qint64 now)
+{
+    return exec(QStringLiteral("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"), {now, sessionId});
+}
+
+Status ServerStore::revokeSessionsOfUser(qint64 userId, qint64 now)
+{
+    return exec(QStringLiteral("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL"),
+                {now, userId});
+}
+
+// ------------------------------------------------------------------ observations
+
+std::optional<ObservationRecord> ServerStore::observation(const QString &id)
+{
+    QSqlQuery q = run(QStringLiteral("SELECT content, author_id, seq FROM observations WHERE id = ?"), {id});
+    if (!q.next())
+        return std::nullopt;
+    ObservationRecord r;
+    const QByteArray blob = q.value(0).toByteArray();
+    if (!r.content.ParseFromArray(blob.constData(), static_cast<int>(blob.size()))) {
+        qCWarning(lcServerStore) << "observation" << id << "has unreadable content";
+        return std::nullopt;
+    }
+    r.authorId = q.value(1).toLongLong();
+    r.seq = q.value(2).toLongLong();
+    QSqlQuery c = run(QStringLiteral("SELECT child_id, current FROM observation_children WHERE observation_id = ?"), {id});
+    while (c.next()) {
+        if (c.value(1).toBool())
+            r.currentChildIds.append(c.value(0).toLongLong());
+        else
+            r.pastChildIds.append(c.value(0).toLongLong());
+    }
+    for (wire::Media &m : *r.content.mutable_media()) {
+        const std::optional<MediaRecord> rec = media(QString::fromStdString(m.id()));
+        m.set_available(rec && rec->available());
+    }
+    return r;
+}
+
+std::optional<std::pair<QString, quint64>> ServerStore::appliedChange(const QString &changeId)
+{
+    QSqlQuery q = run(QStringLiteral("SELECT observation_id, revision FROM observation_revisions WHERE change_id = ?"),
+                      {changeId});
+    if (!q.next())
+        return std::nullopt;
+    return std::make_pair(q.value(0).toString(), q.value(1).toULongLong());
+}
+
+Status ServerStore::saveObservation(const wire::Observation &content, const QList<qint64> &childIds,
+                                    qint64 authorOfRevision, const QString &changeId, qint64 now)
+{
+    auto seq = nextSeq();
+    if (!seq)
+        return Status::failure(seq.error());
+    const QString id = QString::fromStdString(content.id());
+    wire::Observation stored = content;
+    for (wire::Media &m : *stored.mutable_media())
+        m.clear_available();
+    const QByteArray blob = serialise(stored);
+    const QString state = content.state() == wire::DRAFT ? QStringLiteral("draft") : QStringLiteral("published");
+    Status s;
+    if (content.revision() == 1) {
+        s = exec(QStringLiteral("INSERT INTO observations (id, author_id, observed_at, state, deleted, revision, "
+                                "created_at, updated_at, seq, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                 {id, authorOfRevision, static_cast<qint64>(content.observed_at_ms()), state,
+                  content.deleted() ? 1 : 0, static_cast<qint64>(content.revision()), now, now, seq.value(), blob});
+    } else {
+        s = exec(QStringLiteral("UPDATE observations SET observed_at = ?, state = ?, deleted = ?, revision = ?, "
+                                "updated_at = ?, seq = ?, content = ? WHERE id = ?"),
+                 {static_cast<qint64>(content.observed_at_ms()), state, content.deleted() ? 1 : 0,
+                  static_cast<qint64>(content.revision()), now, seq.value(), blob, id});
+    }
+    if (s)
+        s = exec(QStringLiteral("INSERT INTO observation_revisions (observation_id, revision, change_id, author_id, at, "
+                                "content) VALUES (?, ?, ?, ?, ?, ?)"),
+                 {id, static_cast<qint64>(content.revision()), changeId, authorOfRevision, now, blob});
+    if (s)
+        s = exec(QStringLiteral("UPDATE observation_children SET current = 0 WHERE observation_id = ?"), {id});
+    for (qint64 child : childIds) {
+        if (!s)
+            break;
+        s = exec(QStringLiteral("INSERT INTO observation_children (observation_id, child_id, current) VALUES (?, ?, 1) "
+                                "ON CONFLICT(observation_id, child_id) DO UPDATE SET current = 1"),
+                 {id, child});
+    }
+    if (s)
+        s = exec(QStringLiteral("DELETE FROM observation_media WHERE observation_id = ?"), {id});
+    for (const wire::Media &m : content.media()) {
+        if (!s)
+            break;
+        s = exec(QStringLiteral("INSERT INTO observation_media (observation_id, media_id) VALUES (?, ?)"),
+                 {id, QString::fromStdString(m.id())});
+    }
+    return s;
+}
+
+QList<ChangedObservation> ServerStore::changedSince(qint64 seq, int limit)
+{
+    QList<ChangedObservation> out;
+    QSqlQuery q = run(QStringLiteral("SELECT id, seq FROM observations WHERE seq > ? ORDER BY seq LIMIT ?"), {seq, limit});
+    while (q.next())
+        out.append({q.value(0).toString(), q.value(1).toLongLong()});
+    return out;
+}
+
+QList<ChangedObservation> ServerStore::observationsOfChild(qint64 childId, qint64 fromMs, qint64 toMs)
+{
+    QList<ChangedObservation> out;
+    QSqlQuery q = run(QStringLiteral("SELECT o.id, o.seq FROM observation_children oc "
+                                     "JOIN observations o ON o.id = oc.observation_id "
+                                     "WHERE oc.child_id = ? AND o.observed_at >= ? AND o.observed_at < ? "
+                                     "ORDER BY o.seq"),
+                      {childId, fromMs, toMs});
+    while (q.next())
+        out.append({q.value(0).toString(), q.value(1).toLongLong()});
+    return out;
+}
+
+// ------------------------------------------------------------------ media
+
+std::optional<MediaRecord> ServerStore::media(const QString &id)
+{
+    QSqlQuery q = run(QStringLiteral("SELECT id, kind, size, sha256, thumbnail_size, thumbnail_sha256, original_done, "
+                                     "thumbnail_done, declared_by FROM media WHERE id = ?"),
+                      {id});
+    if (!q.next())
+        return std::nullopt;
+    MediaRecord m;
+    m.id = q.value(0).toString();
+    m.kind = q.value(1).toString();
+    m.size = q.value(2).toLongLong();
+    m.sha256 = q.value(3).toString();
+    m.thumbnailSize = q.value(4).toLongLong();
+    m.thumbnailSha256 = q.value(5).toString();
+    m.originalDone = q.value(6).toBool();
+    m.thumbnailDone = q.value(7).toBool();
+    m.declaredBy = q.value(8).toLongLong();
+    return m;
+}
+
+Status ServerStore::insertMedia(const MediaRecord &m, qint64 now)
+{
+    return exec(QStringLiteral("INSERT INTO media (id, kind, size, sha256, thumbnail_size, thumbnail_sha256, "
+                               "declared_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                {m.id, m.kind, m.size, m.sha256, m.thumbnailSize, m.thumbnailSha256, m.declaredBy, now});
+}
+
+Status ServerStore::markMediaVariantDone(const QString &mediaId, wire::MediaVariant variant)
+{
+    if (variant == wire::THUMBNAIL)
+        return exec(QStringLiteral("UPDATE media SET thumbnail_done = 1 WHERE id = ?"), {mediaId});
+    return exec(QStringLiteral("UPDATE media SET original_done = 1 WHERE id = ?"), {mediaId});
+}
+
+QStringList ServerStore::observationsWithMedia(const QString &mediaId)
+{
+    QStringList out;
+    QSqlQuery q = run(QStringLiteral("SELECT observation_id FROM observation_media WHERE media_id = ?"), {mediaId});
+    while (q.next())
+        out.append(q.value(0).toString());
+    return out;
+}
+
+// ------------------------------------------------------------------ audit
+
+Status ServerStore::audit(const QString &actor, const QString &device, const QString &action,
+                          const QString &target, const QString &detail, qint64 now)
+{
+    return exec(QStringLiteral("INSERT INTO audit (at, actor, device, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)"),
+                {now, actor, device, action, target, detail});
+}
+
+QList<ServerStore::AuditEntry> ServerStore::auditSince(qint64 sinceMs)
+{
+    QList<AuditEntry> out;
+    QSqlQuery q = run(QStringLiteral("SELECT at, actor, device, action, target, detail FROM audit WHERE at >= ? ORDER BY id"),
+                      {sinceMs});
+    while (q.next())
+        out.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
+                    q.value(4).toString(), q.value(5).toString()});
+    return out;
+}
+
+} // namespace acorn::server

@@ -1,0 +1,221 @@
+#pragma once
+
+#include "acorn.pb.h"
+#include "releasegate.h"
+#include "result.h"
+
+#include <QHash>
+#include <QList>
+#include <QSet>
+#include <QString>
+#include <QVariant>
+
+#include <memory>
+#include <optional>
+
+class QSqlQuery;
+
+namespace acorn::server {
+
+class Database;
+
+struct SchoolSettings
+{
+    QString name;
+    QString timeZone = QStringLiteral("Europe/London");
+    QString releaseTime = QStringLiteral("16:00");
+    QString contact;
+};
+
+struct ClassRecord
+{
+    qint64 id = 0;
+    QString name;
+    bool live = false;
+};
+
+struct ChildRecord
+{
+    qint64 id = 0;
+    QString ref;
+    QString firstName;
+    QString lastName;
+    QString dateOfBirth;
+    qint64 classId = 0;
+    qint64 familyId = 0;
+    QString familyRef;
+    bool journalMedia = false;
+    bool othersJournals = false;
+};
+
+struct UserRecord
+{
+    qint64 id = 0;
+    QString username;
+    QString displayName;
+    QString role;  // admin | lead | practitioner | parent
+    QString state; // invited | active | locked | disabled
+    qint64 familyId = 0;
+    QString passwordHash;
+    QString activationHash;
+    qint64 activationExpires = 0;
+};
+
+struct SessionRecord
+{
+    qint64 id = 0;
+    qint64 userId = 0;
+    QString device;
+    qint64 createdAt = 0;
+    qint64 lastUsedAt = 0;
+};
+
+struct MediaRecord
+{
+    QString id;
+    QString kind; // photo | video
+    qint64 size = 0;
+    QString sha256;
+    qint64 thumbnailSize = 0;
+    QString thumbnailSha256;
+    bool originalDone = false;
+    bool thumbnailDone = false;
+    qint64 declaredBy = 0;
+
+    bool available() const { return originalDone && (thumbnailSize == 0 || thumbnailDone); }
+};
+
+// An observation as stored: the staff view of its current revision plus what the rules
+// need to decide who may see it.
+struct ObservationRecord
+{
+    wire::Observation content; // full staff view; media availability filled on load
+    qint64 authorId = 0;
+    qint64 seq = 0;
+    QList<qint64> currentChildIds;
+    QList<qint64> pastChildIds; // untagged since; their families get tombstones
+};
+
+struct ChangedObservation
+{
+    QString id;
+    qint64 seq = 0;
+};
+
+// Every SQL statement of the server. Prepared statements with bound values only; the
+// schema lives in schema.cpp. Callers group writes with Transaction.
+class ServerStore
+{
+public:
+    explicit ServerStore(std::unique_ptr<Database> database);
+    ~ServerStore();
+
+    static Result<std::unique_ptr<ServerStore>> openSqlite(const QString &path, bool create);
+
+    // RAII transaction; rolls back unless commit() succeeded.
+    class Transaction
+    {
+    public:
+        explicit Transaction(ServerStore &store);
+        ~Transaction();
+        bool ok() const { return m_active; }
+        Status commit();
+
+    private:
+        ServerStore &m_store;
+        bool m_active = false;
+    };
+
+    // ---- school, calendar, classes
+    std::optional<SchoolSettings> school();
+    Status saveSchool(const SchoolSettings &school);
+    QList<HalfTerm> halfTerms();
+    Status replaceCalendar(const QList<HalfTerm> &terms);
+    QList<ClassRecord> classes();
+    Result<qint64> upsertClass(const QString &name, bool live);
+    // Latest early-release cutoff per class id (absent: none).
+    QHash<qint64, qint64> earlyReleases();
+    Status addEarlyRelease(qint64 classId, qint64 throughMs, const QString &by, qint64 now);
+
+    // ---- families and children
+    Result<qint64> upsertFamily(const QString &ref);
+    QList<ChildRecord> children();
+    std::optional<ChildRecord> childByRef(const QString &ref);
+    // Inserts or updates by ref. Returns the id; *visibilityChanged is set when the class,
+    // family or consent changed (the caller then bumps the child's observations).
+    Result<qint64> upsertChild(const ChildRecord &child, const QString &recordedBy, qint64 now,
+                               bool *visibilityChanged);
+    // Marks every observation that tags (or tagged) the child as changed, so that every
+    // device re-evaluates it at its next pull.
+    Status touchObservationsOfChild(qint64 childId);
+
+    // ---- users and sessions
+    std::optional<UserRecord> userByUsername(const QString &username);
+    std::optional<UserRecord> userById(qint64 id);
+    QList<UserRecord> users();
+    Result<qint64> insertUser(const UserRecord &user, qint64 now);
+    Status updateUserProfile(qint64 id, const QString &displayName, const QString &role, qint64 familyId);
+    Status setPassword(qint64 userId, const QString &hash);
+    Status setActivation(qint64 userId, const QString &codeHash, qint64 expiresMs);
+    Status setUserState(qint64 userId, const QString &state);
+    QSet<qint64> staffClassIds(qint64 userId);
+    Status setStaffClasses(qint64 userId, const QSet<qint64> &classIds);
+    Status createSession(qint64 userId, const QByteArray &tokenHash, const QString &device, qint64 now);
+    std::optional<SessionRecord> sessionByTokenHash(const QByteArray &tokenHash);
+    Status touchSession(qint64 sessionId, qint64 now);
+    Status revokeSession(qint64 sessionId, qint64 now);
+    Status revokeSessionsOfUser(qint64 userId, qint64 now);
+
+    // ---- observations
+    std::optional<ObservationRecord> observation(const QString &id);
+    // The observation and revision a change id produced, if it was applied before.
+    std::optional<std::pair<QString, quint64>> appliedChange(const QString &changeId);
+    // Writes a new revision (insert when revision == 1). `content` is the full staff view.
+    Status saveObservation(const wire::Observation &content, const QList<qint64> &childIds,
+                           qint64 authorOfRevision, const QString &changeId, qint64 now);
+    // Observations changed after `seq`, oldest change first.
+    QList<ChangedObservation> changedSince(qint64 seq, int limit);
+    // Observations ever tagging the child and observed in [fromMs, toMs).
+    QList<ChangedObservation> observationsOfChild(qint64 childId, qint64 fromMs, qint64 toMs);
+    qint64 currentSeq();
+    qint64 rosterSeq();
+    Status bumpRosterSeq();
+
+    // ---- media
+    std::optional<MediaRecord> media(const QString &id);
+    Status insertMedia(const MediaRecord &media, qint64 now);
+    Status markMediaVariantDone(const QString &mediaId, wire::MediaVariant variant);
+    QStringList observationsWithMedia(const QString &mediaId);
+    Status touchObservations(const QStringList &ids);
+
+    // ---- audit (append-only)
+    Status audit(const QString &actor, const QString &device, const QString &action,
+                 const QString &target, const QString &detail, qint64 now);
+    struct AuditEntry
+    {
+        qint64 at;
+        QString actor, device, action, target, detail;
+    };
+    QList<AuditEntry> auditSince(qint64 sinceMs);
+
+    // Small key/value settings the server keeps in the database (e.g. the cursor key).
+    QString meta(const QString &key);
+    Status setMeta(const QString &key, const QString &value);
+
+    QString lastError() const { return m_lastError; }
+
+private:
+    QSqlQuery run(const QString &sql, const QVariantList &binds, bool *ok = nullptr);
+    Status exec(const QString &sql, const QVariantList &binds);
+    Result<qint64> nextSeq();
+    ChildRecord childFrom(const QSqlQuery &q) const;
+    UserRecord userFrom(const QSqlQuery &q) const;
+
+    std::unique_ptr<Database> m_database;
+    QString m_lastError;
+};
+
+QString roleName(wire::Role role);
+wire::Role roleFromName(const QString &name);
+
+} // namespace acorn::server

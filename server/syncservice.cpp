@@ -1,0 +1,950 @@
+#include "syncservice.h"
+
+#include "clock.h"
+#include "crypto.h"
+#include "logging.h"
+#include "mediastore.h"
+#include "protocol.h"
+#include "serverstore.h"
+#include "timeutil.h"
+
+#include <QFutureWatcher>
+#include <QMessageAuthenticationCode>
+#include <QRegularExpression>
+#include <QSet>
+#include <QTimeZone>
+#include <QUuid>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace acorn::server {
+
+namespace {
+
+constexpr int kMaxTextChars = 20000;
+constexpr int kMaxChildrenPerObservation = 60;
+constexpr int kMaxMediaPerObservation = 30;
+constexpr qint64 kMaxMediaBytes = 4LL * 1024 * 1024 * 1024;
+constexpr int kMinPasswordChars = 8;
+
+QString str(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+bool isUuid(const std::string &s)
+{
+    return s.size() == 36 && !QUuid::fromString(QLatin1String(s.c_str())).isNull();
+}
+
+QString hex(const std::string &bytes)
+{
+    return QString::fromLatin1(QByteArray::fromStdString(bytes).toHex());
+}
+
+} // namespace
+
+wire::Frame errorFrame(quint64 requestId, wire::Error::Code code, const QString &message)
+{
+    wire::Frame f;
+    f.set_request_id(requestId);
+    f.mutable_error()->set_code(code);
+    f.mutable_error()->set_message(message.toStdString());
+    return f;
+}
+
+// Everything the rules read about the school, loaded once per request.
+struct SyncService::Snapshot
+{
+    SchoolSettings school;
+    QHash<qint64, ChildRecord> children;
+    QHash<qint64, ClassRecord> classes;
+    QHash<QString, qint64> childIdByRef;
+    QHash<qint64, qint64> earlyReleases;
+    std::unique_ptr<ReleaseGate> gate;
+    qint64 now = 0;
+};
+
+SyncService::SyncService(ServerStore &store, MediaStore &media, const Clock &clock, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_media(media)
+    , m_clock(clock)
+{
+    m_hashPool.setMaxThreadCount(kHashThreads);
+    m_cursorKey = QByteArray::fromHex(m_store.meta(QStringLiteral("cursor_key")).toLatin1());
+    if (m_cursorKey.size() != 32) {
+        m_cursorKey = crypto::randomBytes(32);
+        m_store.setMeta(QStringLiteral("cursor_key"), QString::fromLatin1(m_cursorKey.toHex()));
+    }
+    // A fixed hash of a random password: unknown usernames cost as much as known ones.
+    m_dummyHash = m_store.meta(QStringLiteral("dummy_password_hash"));
+    if (m_dummyHash.isEmpty()) {
+        auto h = crypto::hashPassword(QString::fromLatin1(crypto::randomBytes(16).toHex()));
+        if (h) {
+            m_dummyHash = h.value();
+            m_store.setMeta(QStringLiteral("dummy_password_hash"), m_dummyHash);
+        }
+    }
+}
+
+SyncService::~SyncService()
+{
+    m_hashPool.waitForDone();
+}
+
+std::unique_ptr<SyncService::Snapshot> SyncService::snapshot()
+{
+    auto snap = std::make_unique<Snapshot>();
+    snap->now = m_clock.nowMs();
+    snap->school = m_store.school().value_or(SchoolSettings{});
+    for (const ChildRecord &c : m_store.children()) {
+        snap->children.insert(c.id, c);
+        snap->childIdByRef.insert(c.ref, c.id);
+    }
+    for (const ClassRecord &c : m_store.classes())
+        snap->classes.insert(c.id, c);
+    snap->earlyReleases = m_store.earlyReleases();
+    snap->gate = std::make_unique<ReleaseGate>(m_store.halfTerms(), QTimeZone(snap->school.timeZone.toUtf8()),
+                                               timeutil::parseTime(snap->school.releaseTime).ok()
+                                                   ? *timeutil::parseTime(snap->school.releaseTime)
+                                                   : QTime(16, 0));
+    return snap;
+}
+
+Viewer SyncService::viewerFor(const UserRecord &user, const Snapshot &snap) const
+{
+    Viewer v;
+    v.userId = user.id;
+    v.username = user.username;
+    v.role = roleFromName(user.role);
+    v.familyId = user.familyId;
+    switch (v.role) {
+    case wire::ROLE_PARENT:
+        for (const ChildRecord &c : snap.children) {
+            if (c.familyId == user.familyId && user.familyId != 0) {
+                const ClassRecord cls = snap.classes.value(c.classId);
+                v.cutoffs.insert(c.id, snap.gate->classCutoff(cls.live, snap.earlyReleases.value(c.classId, ReleaseGate::kNothing),
+                                                              snap.now));
+            }
+        }
+        break;
+    case wire::ROLE_LEAD:
+        for (const ChildRecord &c : snap.children)
+            v.cutoffs.insert(c.id, ReleaseGate::kEverything);
+        break;
+    case wire::ROLE_PRACTITIONER: {
+        const QSet<qint64> classIds = const_cast<ServerStore &>(m_store).staffClassIds(user.id);
+        for (const ChildRecord &c : snap.children) {
+            if (classIds.contains(c.classId))
+                v.cutoffs.insert(c.id, ReleaseGate::kEverything);
+        }
+        break;
+    }
+    default:
+        break; // admins read no journal
+    }
+    return v;
+}
+
+// ------------------------------------------------------------------ dispatch
+
+void SyncService::handle(ConnectionState &state, const wire::Frame &frame, const Reply &reply, QObject *guard)
+{
+    const quint64 rid = frame.request_id();
+    if (frame.body_case() == wire::Frame::kHello) {
+        onHello(state, frame, reply);
+        return;
+    }
+    if (!state.helloDone) {
+        reply(errorFrame(rid, wire::Error::BAD_REQUEST, QStringLiteral("say Hello first")));
+        return;
+    }
+    if (state.loginInProgress) {
+        reply(errorFrame(rid, wire::Error::BAD_REQUEST, QStringLiteral("wait for the sign-in to finish")));
+        return;
+    }
+    switch (frame.body_case()) {
+    case wire::Frame::kLogin:
+        onLogin(state, frame, reply, guard);
+        return;
+    case wire::Frame::kTokenLogin:
+        onTokenLogin(state, frame, reply);
+        return;
+    case wire::Frame::kActivate:
+        onActivate(state, frame, reply, guard);
+        return;
+    default:
+        break;
+    }
+
+    // Everything else needs a live session of an active account.
+    std::optional<UserRecord> user;
+    if (state.userId) {
+        const auto session = m_store.sessionByTokenHash(state.tokenHash);
+        if (session && session->userId == state.userId)
+            user = m_store.userById(state.userId);
+        if (!user || user->state != QLatin1String("active")) {
+            state.userId = 0;
+            user.reset();
+        }
+    }
+    if (!user) {
+        reply(errorFrame(rid, wire::Error::UNAUTHENTICATED, QStringLiteral("sign in first (the session has ended)")));
+        return;
+    }
+
+    switch (frame.body_case()) {
+    case wire::Frame::kLogout: {
+        if (auto s = m_store.sessionByTokenHash(state.tokenHash))
+            m_store.revokeSession(s->id, m_clock.nowMs());
+        state.userId = 0;
+        wire::Frame f;
+        f.set_request_id(rid);
+        f.mutable_logout();
+        reply(f);
+        return;
+    }
+    case wire::Frame::kPull:
+        onPull(*user, frame, reply);
+        return;
+    case wire::Frame::kPush:
+        onPush(*user, state, frame, reply);
+        return;
+    case wire::Frame::kUploadBegin:
+        onUploadBegin(*user, frame, reply);
+        return;
+    case wire::Frame::kUploadChunk:
+        onUploadChunk(*user, frame, reply);
+        return;
+    case wire::Frame::kMediaFetch:
+        onMediaFetch(*user, frame, reply);
+        return;
+    case wire::Frame::kRelease:
+        onRelease(*user, state, frame, reply);
+        return;
+    default:
+        reply(errorFrame(rid, wire::Error::UNSUPPORTED, QStringLiteral("this server does not understand that request")));
+        return;
+    }
+}
+
+void SyncService::onHello(ConnectionState &state, const wire::Frame &frame, const Reply &reply)
+{
+    const wire::Hello &hello = frame.hello();
+    if (hello.protocol_version() < protocol::kMinProtocolVersion) {
+        reply(errorFrame(frame.request_id(), wire::Error::UNSUPPORTED,
+                         QStringLiteral("this app is too old for the school's server: please update it")));
+        return;
+    }
+    state.helloDone = true;
+    state.protocolVersion = std::min(hello.protocol_version(), protocol::kProtocolVersion);
+    state.clientKind = hello.client_kind();
+    const SchoolSettings school = m_store.school().value_or(SchoolSettings{});
+    wire::Frame f;
+    f.set_request_id(frame.request_id());
+    wire::HelloReply *r = f.mutable_hello_reply();
+    r->set_protocol_version(protocol::kProtocolVersion);
+    r->set_server_version(ACORN_VERSION);
+    r->set_school_name(school.name.toStdString());
+    r->set_school_contact(school.contact.toStdString());
+    r->set_max_frame_bytes(protocol::kMaxFrameBytes);
+    r->set_max_chunk_bytes(protocol::kMaxChunkBytes);
+    reply(f);
+}
+
+// ------------------------------------------------------------------ sign-in
+
+void SyncService::completeLogin(ConnectionState &state, const UserRecord &user, const Reply &reply, quint64 requestId,
+                                const QString &how)
+{
+    const qint64 now = m_clock.nowMs();
+    const QByteArray token = crypto::randomBytes(32);
+    const QByteArray tokenHash = crypto::sha256(token);
+    if (Status s = m_store.createSession(user.id, tokenHash, state.device, now); !s) {
+        reply(errorFrame(requestId, wire::Error::INTERNAL, QStringLiteral("the server could not start a session")));
+        return;
+    }
+    m_store.audit(user.username, state.device, how, state.peerAddress, QStringLiteral("success"), now);
+    state.userId = user.id;
+    state.tokenHash = tokenHash;
+    qCInfo(lcServerAuth) << "user" << user.id << "signed in from" << state.peerAddress << "by" << how;
+    wire::Frame f;
+    f.set_request_id(requestId);
+    wire::LoginReply *r = f.mutable_login_reply();
+    r->set_token(token.toStdString());
+    r->set_username(user.username.toStdString());
+    r->set_display_name(user.displayName.toStdString());
+    r->set_role(roleFromName(user.role));
+    reply(f);
+}
+
+void SyncService::onLogin(ConnectionState &state, const wire::Frame &frame, const Reply &reply, QObject *guard)
+{
+    const wire::LoginRequest &req = frame.login();
+    const QString username = str(req.username()).trimmed().toLower();
+    const QString password = str(req.password());
+    state.device = str(req.device_name()).left(100);
+    const std::optional<UserRecord> user = m_store.userByUsername(username);
+    const QString hash = user && !user->passwordHash.isEmpty() ? user->passwordHash : m_dummyHash;
+    const quint64 rid = frame.request_id();
+    state.loginInProgress = true;
+    state.userId = 0;
+
+    auto *watcher = new QFutureWatcher<bool>(this);
+    QPointer<QObject> alive(guard);
+    ConnectionState *statePtr = &state;
+    connect(watcher, &QFutureWatcherBase::finished, this, [=, this] {
+        const bool verified = watcher->result();
+        watcher->deleteLater();
+        if (!alive)
+            return; // the connection went away meanwhile
+        ConnectionState &st = *statePtr;
+        st.loginInProgress = false;
+        const qint64 now = m_clock.nowMs();
+        if (!verified || !user || user->passwordHash.isEmpty()) {
+            m_store.audit(username, st.device, QStringLiteral("login"), st.peerAddress, QStringLiteral("failure"), now);
+            qCInfo(lcServerAuth) << "failed sign-in from" << st.peerAddress;
+            reply(errorFrame(rid, wire::Error::AUTH_FAILED,
+                             QStringLiteral("the username or password is not right: check them and try again")));
+            return;
+        }
+        // Account state is revealed only to someone who knows the password.
+        const std::optional<UserRecord> fresh = m_store.userByUsername(username);
+        if (!fresh || fresh->state == QLatin1String("disabled") || fresh->state == QLatin1String("locked")) {
+            m_store.audit(username, st.device, QStringLiteral("login"), st.peerAddress, QStringLiteral("account-locked"), now);
+            const SchoolSettings school = m_store.school().value_or(SchoolSettings{});
+            reply(errorFrame(rid, wire::Error::ACCOUNT_LOCKED,
+                             QStringLiteral("this account is switched off: please speak to a member of staff%1")
+                                 .arg(school.contact.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(school.contact))));
+            return;
+        }
+        completeLogin(st, *fresh, reply, rid, QStringLiteral("login"));
+    });
+    watcher->setFuture(QtConcurrent::run(&m_hashPool, [password, hash] { return crypto::verifyPassword(password, hash); }));
+}
+
+void SyncService::onTokenLogin(ConnectionState &state, const wire::Frame &frame, const Reply &reply)
+{
+    const wire::TokenLoginRequest &req = frame.token_login();
+    state.device = str(req.device_name()).left(100);
+    const QByteArray tokenHash = crypto::sha256(QByteArray::fromStdString(req.token()));
+    const auto session = m_store.sessionByTokenHash(tokenHash);
+    const auto user = session ? m_store.userById(session->userId) : std::nullopt;
+    if (!session || !user || user->state != QLatin1String("active")) {
+        reply(errorFrame(frame.request_id(), wire::Error::UNAUTHENTICATED,
+                         QStringLiteral("this device's sign-in has ended: please sign in again")));
+        return;
+    }
+    m_store.touchSession(session->id, m_clock.nowMs());
+    state.userId = user->id;
+    state.tokenHash = tokenHash;
+    wire::Frame f;
+    f.set_request_id(frame.request_id());
+    wire::LoginReply *r = f.mutable_login_reply();
+    r->set_username(user->username.toStdString());
+    r->set_display_name(user->displayName.toStdString());
+    r->set_role(roleFromName(user->role));
+    reply(f);
+}
+
+void SyncService::onActivate(ConnectionState &state, const wire::Frame &frame, const Reply &reply, QObject *guard)
+{
+    const wire::ActivateRequest &req = frame.activate();
+    const quint64 rid = frame.request_id();
+    const QString username = str(req.username()).trimmed().toLower();
+    state.device = str(req.device_name()).left(100);
+    const QString newPassword = str(req.new_password());
+    const auto user = m_store.userByUsername(username);
+    const qint64 now = m_clock.nowMs();
+    const QString codeHash = crypto::sha256Hex(crypto::normaliseActivationCode(str(req.code())).toUtf8());
+    if (!user || user->activationHash.isEmpty()
+        || !crypto::constantTimeEquals(codeHash.toLatin1(), user->activationHash.toLatin1())) {
+        m_store.audit(username, state.device, QStringLiteral("activate"), state.peerAddress, QStringLiteral("failure"), now);
+        reply(errorFrame(rid, wire::Error::AUTH_FAILED,
+                         QStringLiteral("that activation code is not right: check the letter and try again")));
+        return;
+    }
+    if (user->activationExpires < now) {
+        reply(errorFrame(rid, wire::Error::CODE_EXPIRED,
+                         QStringLiteral("that activation code has expired: ask the school for a new one")));
+        return;
+    }
+    if (user->state == QLatin1String("disabled") || user->state == QLatin1String("locked")) {
+        reply(errorFrame(rid, wire::Error::ACCOUNT_LOCKED, QStringLiteral("this account is switched off: please speak to a member of staff")));
+        return;
+    }
+    if (newPassword.size() < kMinPasswordChars) {
+        reply(errorFrame(rid, wire::Error::BAD_REQUEST,
+                         QStringLiteral("choose a password of at least %1 characters").arg(kMinPasswordChars)));
+        return;
+    }
+    state.loginInProgress = true;
+    auto *watcher = new QFutureWatcher<Result<QString>>(this);
+    QPointer<QObject> alive(guard);
+    ConnectionState *statePtr = &state;
+    const qint64 userId = user->id;
+    connect(watcher, &QFutureWatcherBase::finished, this, [=, this] {
+        const Result<QString> hashed = watcher->result();
+        watcher->deleteLater();
+        if (!alive)
+            return;
+        ConnectionState &st = *statePtr;
+        st.loginInProgress = false;
+        const auto fresh = m_store.userById(userId);
+        // The code may have been used by another connection meanwhile.
+        if (!hashed || !fresh || fresh->activationHash != codeHash) {
+            reply(errorFrame(rid, wire::Error::CODE_EXPIRED, QStringLiteral("that activation code has already been used")));
+            return;
+        }
+        ServerStore::Transaction tx(m_store);
+        Status s = m_store.setPassword(userId, hashed.value());
+        if (s)
+            s = m_store.revokeSessionsOfUser(userId, m_clock.nowMs());
+        if (s)
+            s = m_store.audit(fresh->username, st.device, QStringLiteral("activate"), st.peerAddress,
+                              QStringLiteral("success"), m_clock.nowMs());
+        if (s)
+            s = tx.commit();
+        if (!s) {
+            reply(errorFrame(rid, wire::Error::INTERNAL, QStringLiteral("the server could not save the new password")));
+            return;
+        }
+        completeLogin(st, *m_store.userById(userId), reply, rid, QStringLiteral("login"));
+    });
+    watcher->setFuture(QtConcurrent::run(&m_hashPool, [newPassword] { return crypto::hashPassword(newPassword); }));
+}
+
+// ------------------------------------------------------------------ pull
+
+QByteArray SyncService::signCursor(const wire::Cursor &cursor) const
+{
+    const QByteArray body = QByteArray::fromStdString(cursor.SerializeAsString());
+    return body + QMessageAuthenticationCode::hash(body, m_cursorKey, QCryptographicHash::Sha256);
+}
+
+std::optional<wire::Cursor> SyncService::verifyCursor(const QByteArray &bytes, qint64 userId) const
+{
+    if (bytes.size() < 32)
+        return std::nullopt;
+    const QByteArray body = bytes.left(bytes.size() - 32);
+    const QByteArray mac = bytes.right(32);
+    if (!crypto::constantTimeEquals(mac, QMessageAuthenticationCode::hash(body, m_cursorKey, QCryptographicHash::Sha256)))
+        return std::nullopt;
+    wire::Cursor c;
+    if (!c.ParseFromArray(body.constData(), static_cast<int>(body.size())) || c.version() != 1
+        || c.user_id() != userId)
+        return std::nullopt;
+    return c;
+}
+
+void SyncService::onPull(const UserRecord &user, const wire::Frame &frame, const Reply &reply)
+{
+    const wire::PullRequest &req = frame.pull();
+    const auto snap = snapshot();
+    const Viewer viewer = viewerFor(user, *snap);
+    const JournalRules rules(snap->children, snap->classes);
+    const int budget = static_cast<int>(req.max_items() == 0 ? protocol::kMaxPullItems
+                                                             : std::min(req.max_items(), protocol::kMaxPullItems));
+
+    ServerStore::Transaction readTx(m_store); // one consistent snapshot for the whole page
+    const std::optional<wire::Cursor> prev = verifyCursor(QByteArray::fromStdString(req.cursor()), user.id);
+    QHash<qint64, qint64> prevCutoffs;
+    qint64 prevSeq = 0;
+    qint64 prevRosterSeq = -1;
+    if (prev) {
+        for (const auto &cc : prev->cutoffs())
+            prevCutoffs.insert(cc.child_id(), cc.cutoff_ms());
+        prevSeq = static_cast<qint64>(prev->seq());
+        prevRosterSeq = static_cast<qint64>(prev->roster_seq());
+    } else {
+        // A first sync: everything visible arrives through the per-child windows below.
+        prevSeq = m_store.currentSeq();
+    }
+
+    wire::Frame out;
+    out.set_request_id(frame.request_id());
+    wire::PullReply *r = out.mutable_pull_reply();
+    QSet<QString> sent;
+    int items = 0;
+    auto consider = [&](const QString &id, bool tombstoneIfHidden, const QSet<qint64> &formerScope) {
+        if (sent.contains(id))
+            return;
+        const std::optional<ObservationRecord> rec = m_store.observation(id);
+        if (!rec)
+            return;
+        if (auto seen = rules.view(viewer, *rec)) {
+            *r->add_observations() = std::move(*seen);
+            sent.insert(id);
+            ++items;
+            return;
+        }
+        if (!tombstoneIfHidden)
+            return;
+        bool touched = rules.touchesScope(viewer, *rec);
+        for (qint64 c : rec->currentChildIds + rec->pastChildIds)
+            touched = touched || formerScope.contains(c);
+        if (touched) {
+            r->add_removed_ids(id.toStdString());
+            sent.insert(id);
+        }
+    };
+
+    // 1. Windows: children whose release cutoff moved since the cursor (a half term was
+    //    released, a lead released early, a child joined or left this viewer's scope).
+    QHash<qint64, qint64> nextCutoffs = prevCutoffs;
+    QSet<qint64> allChildren(viewer.cutoffs.keyBegin(), viewer.cutoffs.keyEnd());
+    for (auto it = prevCutoffs.cbegin(); it != prevCutoffs.cend(); ++it)
+        allChildren.insert(it.key());
+    QList<qint64> ordered(allChildren.begin(), allChildren.end());
+    std::sort(ordered.begin(), ordered.end());
+    bool windowsDone = true;
+    for (qint64 child : ordered) {
+        const qint64 before = prevCutoffs.value(child, ReleaseGate::kNothing);
+        const qint64 now = viewer.cutoffs.value(child, ReleaseGate::kNothing);
+        if (before == now)
+            continue;
+        if (items >= budget) {
+            windowsDone = false;
+            break;
+        }
+        const QSet<qint64> former{child};
+        const qint64 lo = std::min(before, now);
+        const qint64 hi = std::max(before, now);
+        for (const ChangedObservation &c : m_store.observationsOfChild(child, lo, hi))
+            consider(c.id, now < before, former);
+        if (viewer.cutoffs.contains(child))
+            nextCutoffs.insert(child, now);
+        else
+            nextCutoffs.remove(child);
+    }
+
+    // 2. Changes since the cursor, in the order they happened.
+    qint64 nextSeq = prevSeq;
+    bool more = !windowsDone;
+    if (windowsDone) {
+        const QSet<qint64> formerScope(prevCutoffs.keyBegin(), prevCutoffs.keyEnd());
+        const int limit = std::max(budget - items, 1);
+        const QList<ChangedObservation> changed = m_store.changedSince(prevSeq, limit);
+        for (const ChangedObservation &c : changed) {
+            consider(c.id, true, formerScope);
+            nextSeq = c.seq;
+        }
+        more = changed.size() == limit;
+    }
+
+    // 3. The roster this viewer may see, when it changed.
+    const qint64 rosterSeq = m_store.rosterSeq();
+    if (rosterSeq != prevRosterSeq || !prev) {
+        r->set_roster_changed(true);
+        const bool staff = rules.isStaff(viewer);
+        for (auto it = viewer.cutoffs.cbegin(); it != viewer.cutoffs.cend(); ++it) {
+            const ChildRecord c = snap->children.value(it.key());
+            wire::Child *wc = r->add_children();
+            wc->set_ref(c.ref.toStdString());
+            wc->set_first_name(c.firstName.toStdString());
+            wc->set_last_name(c.lastName.toStdString());
+            wc->set_class_name(snap->classes.value(c.classId).name.toStdString());
+            wc->set_date_of_birth(c.dateOfBirth.toStdString());
+            wc->set_consent_journal_media(c.journalMedia);
+            wc->set_consent_others_journals(c.othersJournals);
+            if (staff)
+                wc->set_family_ref(c.familyRef.toStdString());
+        }
+    }
+    for (const ClassRecord &cls : snap->classes) {
+        wire::ClassInfo *ci = r->add_classes();
+        ci->set_name(cls.name.toStdString());
+        ci->set_live(cls.live);
+        const int next = cls.live ? -1 : snap->gate->nextReleaseIndex(snap->now);
+        if (next >= 0) {
+            const HalfTerm &term = snap->gate->halfTerms().at(next);
+            ci->set_next_release_ms(snap->gate->releaseMomentMs(term));
+            ci->set_next_release_half_term(term.name.toStdString());
+        }
+    }
+
+    wire::Cursor next;
+    next.set_version(1);
+    next.set_user_id(user.id);
+    next.set_seq(static_cast<quint64>(nextSeq));
+    next.set_roster_seq(static_cast<quint64>(rosterSeq));
+    for (auto it = nextCutoffs.cbegin(); it != nextCutoffs.cend(); ++it) {
+        auto *cc = next.add_cutoffs();
+        cc->set_child_id(it.key());
+        cc->set_cutoff_ms(it.value());
+    }
+    r->set_next_cursor(signCursor(next).toStdString());
+    r->set_more(more);
+    qCDebug(lcServerSync) << "pull by user" << user.id << ":" << r->observations_size() << "items,"
+                          << r->removed_ids_size() << "removed, more" << more;
+    reply(out);
+}
+
+// ------------------------------------------------------------------ push
+
+wire::PushResult SyncService::pushOne(const UserRecord &user, const Viewer &viewer, const JournalRules &rules,
+                                      const Snapshot &snap, const wire::PushItem &item)
+{
+    const wire::Observation &o = item.observation();
+    wire::PushResult res;
+    res.set_id(o.id());
+    auto reject = [&](const QString &reason) {
+        res.set_outcome(wire::PushResult::REJECTED);
+        res.set_reason(reason.toStdString());
+        return res;
+    };
+    if (!isUuid(o.id()))
+        return reject(QStringLiteral("the observation id is not a UUID"));
+    if (item.change_id().empty() || item.change_id().size() > 64)
+        return reject(QStringLiteral("the change has no valid id"));
+    if (o.text().size() > kMaxTextChars * 4 || o.staff_note().size() > kMaxTextChars * 4
+        || o.next_steps().size() > kMaxTextChars * 4)
+        return reject(QStringLiteral("the text is too long (at most %1 characters)").arg(kMaxTextChars));
+    if (o.child_refs_size() > kMaxChildrenPerObservation || o.media_size() > kMaxMediaPerObservation)
+        return reject(QStringLiteral("too many children or media items in one observation"));
+    if (o.state() != wire::DRAFT && o.state() != wire::PUBLISHED)
+        return reject(QStringLiteral("the observation must be a draft or published"));
+
+    // A retry of a change already applied is answered, not applied again.
+    if (const auto applied = m_store.appliedChange(str(item.change_id()))) {
+        if (applied->first != str(o.id()))
+            return reject(QStringLiteral("the change id was already used for another observation"));
+        res.set_outcome(wire::PushResult::ACCEPTED);
+        res.set_revision(applied->second);
+        return res;
+    }
+
+    QList<qint64> childIds;
+    for (const std::string &ref : o.child_refs()) {
+        const qint64 id = snap.childIdByRef.value(str(ref), 0);
+        if (!id)
+            return reject(QStringLiteral("there is no child with reference %1").arg(str(ref)));
+        if (!childIds.contains(id))
+            childIds.append(id);
+    }
+    const std::optional<ObservationRecord> existing = m_store.observation(str(o.id()));
+    if (!existing && item.base_revision() != 0)
+        return reject(QStringLiteral("the server does not have this observation to change"));
+    if (existing && item.base_revision() != existing->content.revision()) {
+        res.set_outcome(wire::PushResult::CONFLICT);
+        res.set_revision(existing->content.revision());
+        res.set_reason("changed on another device since you opened it");
+        if (auto seen = rules.view(viewer, *existing))
+            *res.mutable_server_copy() = *seen;
+        return res;
+    }
+    if (existing && existing->content.state() == wire::DRAFT && existing->authorId != user.id)
+        return reject(QStringLiteral("this draft belongs to another member of staff"));
+    const bool hasMedia = o.media_size() > 0 && !o.deleted();
+    if (auto refusal = rules.refuseEdit(viewer, childIds, existing ? existing->currentChildIds : QList<qint64>{}, hasMedia))
+        return reject(*refusal);
+
+    // Media: new ids are declared now and uploaded afterwards; known ids must match.
+    QList<MediaRecord> newMedia;
+    for (const wire::Media &m : o.media()) {
+        if (!isUuid(m.id()))
+            return reject(QStringLiteral("a media id is not a UUID"));
+        if (m.kind() != wire::PHOTO && m.kind() != wire::VIDEO)
+            return reject(QStringLiteral("media must be a photo or a video"));
+        if (m.sha256().size() != 32 || m.size() == 0 || m.size() > static_cast<quint64>(kMaxMediaBytes))
+            return reject(QStringLiteral("a media item has no valid size or SHA-256"));
+        if (m.thumbnail_size() > 0 && m.thumbnail_sha256().size() != 32)
+            return reject(QStringLiteral("a thumbnail has no valid SHA-256"));
+        if (const auto known = m_store.media(str(m.id()))) {
+            if (known->sha256 != hex(m.sha256()) || known->size != static_cast<qint64>(m.size()))
+                return reject(QStringLiteral("a media id was reused for different content"));
+            continue;
+        }
+        MediaRecord rec;
+        rec.id = str(m.id());
+        rec.kind = m.kind() == wire::VIDEO ? QStringLiteral("video") : QStringLiteral("photo");
+        rec.size = static_cast<qint64>(m.size());
+        rec.sha256 = hex(m.sha256());
+        rec.thumbnailSize = static_cast<qint64>(m.thumbnail_size());
+        rec.thumbnailSha256 = m.thumbnail_size() ? hex(m.thumbnail_sha256()) : QString();
+        rec.declaredBy = user.id;
+        newMedia.append(rec);
+    }
+
+    const qint64 now = snap.now;
+    wire::Observation stored;
+    stored.set_id(o.id());
+    stored.set_observed_at_ms(o.observed_at_ms() ? o.observed_at_ms() : now);
+    for (qint64 id : childIds)
+        stored.add_child_refs(snap.children.value(id).ref.toStdString());
+    stored.set_text(o.text());
+    stored.set_staff_note(o.staff_note());
+    stored.set_next_steps(o.next_steps());
+    *stored.mutable_eyfs_tags() = o.eyfs_tags();
+    for (const wire::Media &m : o.media()) {
+        wire::Media *sm = stored.add_media();
+        *sm = m;
+        sm->clear_available();
+        sm->clear_withheld();
+    }
+    stored.set_state(o.state());
+    stored.set_deleted(o.deleted());
+    stored.set_revision(existing ? existing->content.revision() + 1 : 1);
+    stored.set_author_username(existing ? existing->content.author_username() : user.username.toStdString());
+    stored.set_author_name(existing ? existing->content.author_name() : user.displayName.toStdString());
+    stored.set_updated_at_ms(now);
+
+    ServerStore::Transaction tx(m_store);
+    Status s = tx.ok() ? Status() : Status::failure(m_store.lastError());
+    for (const MediaRecord &m : newMedia) {
+        if (s)
+            s = m_store.insertMedia(m, now);
+    }
+    if (s)
+        s = m_store.saveObservation(stored, childIds, user.id, str(item.change_id()), now);
+    if (s)
+        s = tx.commit();
+    if (!s) {
+        qCWarning(lcServerSync) << "could not store observation" << str(o.id()) << s.error();
+        res.set_outcome(wire::PushResult::REJECTED);
+        res.set_reason("the server could not save this observation just now; it will be sent again");
+        return res;
+    }
+    res.set_outcome(wire::PushResult::ACCEPTED);
+    res.set_revision(stored.revision());
+    return res;
+}
+
+void SyncService::onPush(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame,
+                         const Reply &reply)
+{
+    Q_UNUSED(state);
+    const auto snap = snapshot();
+    const Viewer viewer = viewerFor(user, *snap);
+    const JournalRules rules(snap->children, snap->classes);
+    wire::Frame out;
+    out.set_request_id(frame.request_id());
+    wire::PushReply *r = out.mutable_push_reply();
+    for (const wire::PushItem &item : frame.push().items()) {
+        *r->add_results() = pushOne(user, viewer, rules, *snap, item);
+        const auto &last = r->results(r->results_size() - 1);
+        qCInfo(lcServerSync) << "push" << str(last.id()) << "by user" << user.id << "->"
+                             << wire::PushResult::Outcome_Name(last.outcome()).c_str();
+    }
+    reply(out);
+}
+
+// ------------------------------------------------------------------ media
+
+Result<MediaRecord> SyncService::uploadTarget(const UserRecord &user, const std::string &mediaId,
+                                              wire::MediaVariant variant)
+{
+    using R = Result<MediaRecord>;
+    const std::optional<MediaRecord> m = m_store.media(str(mediaId));
+    if (!m || m->declaredBy != user.id)
+        return R::failure(QStringLiteral("no observation of yours declares this media item"));
+    if (variant == wire::THUMBNAIL && m->thumbnailSize == 0)
+        return R::failure(QStringLiteral("this media item has no thumbnail"));
+    if (variant != wire::ORIGINAL && variant != wire::THUMBNAIL)
+        return R::failure(QStringLiteral("unknown media variant"));
+    return *m;
+}
+
+void SyncService::onUploadBegin(const UserRecord &user, const wire::Frame &frame, const Reply &reply)
+{
+    const wire::UploadBegin &req = frame.upload_begin();
+    const auto target = uploadTarget(user, req.media_id(), req.variant());
+    if (!target) {
+        reply(errorFrame(frame.request_id(), wire::Error::FORBIDDEN, target.error()));
+        return;
+    }
+    const bool thumb = req.variant() == wire::THUMBNAIL;
+    const qint64 size = thumb ? target->thumbnailSize : target->size;
+    const QString sha = thumb ? target->thumbnailSha256 : target->sha256;
+    if (static_cast<qint64>(req.size()) != size || hex(req.sha256()) != sha) {
+        reply(errorFrame(frame.request_id(), wire::Error::BAD_REQUEST,
+                         QStringLiteral("the upload does not match the media item its observation declared")));
+        return;
+    }
+    const bool done = thumb ? target->thumbnailDone : target->originalDone;
+    wire::Frame out;
+    out.set_request_id(frame.request_id());
+    wire::UploadStatus *st = out.mutable_upload_status();
+    st->set_media_id(req.media_id());
+    st->set_variant(req.variant());
+    st->set_complete(done);
+    st->set_offset(static_cast<quint64>(done ? size : m_media.incomingSize(MediaStore::uploadKey(target->id, req.variant()))));
+    reply(out);
+}
+
+void SyncService::onUploadChunk(const UserRecord &user, const wire::Frame &frame, const Reply &reply)
+{
+    const wire::UploadChunk &req = frame.upload_chunk();
+    const quint64 rid = frame.request_id();
+    const auto target = uploadTarget(user, req.media_id(), req.variant());
+    if (!target) {
+        reply(errorFrame(rid, wire::Error::FORBIDDEN, target.error()));
+        return;
+    }
+    const bool thumb = req.variant() == wire::THUMBNAIL;
+    const qint64 size = thumb ? target->thumbnailSize : target->size;
+    const QString sha = thumb ? target->thumbnailSha256 : target->sha256;
+    const QString key = MediaStore::uploadKey(target->id, req.variant());
+    wire::Frame out;
+    out.set_request_id(rid);
+    wire::UploadStatus *st = out.mutable_upload_status();
+    st->set_media_id(req.media_id());
+    st->set_variant(req.variant());
+    if (thumb ? target->thumbnailDone : target->originalDone) {
+        st->set_offset(static_cast<quint64>(size));
+        st->set_complete(true);
+        reply(out);
+        return;
+    }
+    const qint64 held = m_media.incomingSize(key);
+    const qint64 offset = static_cast<qint64>(req.offset());
+    const qint64 len = static_cast<qint64>(req.data().size());
+    if (offset != held || offset + len > size) {
+        // Not an error: the client resumes from what the server holds.
+        st->set_offset(static_cast<quint64>(held));
+        reply(out);
+        return;
+    }
+    bool diskFull = false;
+    if (Status s = m_media.append(key, offset, req.data(), &diskFull); !s) {
+        qCWarning(lcServerMedia) << "upload" << key << "failed:" << s.error();
+        reply(errorFrame(rid, diskFull ? wire::Error::STORAGE_FULL : wire::Error::INTERNAL,
+                         diskFull ? QStringLiteral("the school's server is out of disk space: the upload will continue later")
+                                  : QStringLiteral("the server could not store the upload: it will continue later")));
+        return;
+    }
+    st->set_offset(static_cast<quint64>(offset + len));
+    if (offset + len == size) {
+        if (Status s = m_media.commit(key, size, sha); !s) {
+            reply(errorFrame(rid, wire::Error::BAD_REQUEST, s.error()));
+            return;
+        }
+        ServerStore::Transaction tx(m_store);
+        Status s = m_store.markMediaVariantDone(target->id, req.variant());
+        const auto now = m_store.media(target->id);
+        if (s && now && now->available())
+            s = m_store.touchObservations(m_store.observationsWithMedia(target->id)); // parents learn it arrived
+        if (s)
+            s = tx.commit();
+        if (!s) {
+            reply(errorFrame(rid, wire::Error::INTERNAL, QStringLiteral("the server could not record the upload")));
+            return;
+        }
+        st->set_complete(true);
+        qCInfo(lcServerMedia) << "media" << target->id << "variant" << req.variant() << "complete," << size << "bytes";
+    }
+    reply(out);
+}
+
+void SyncService::onMediaFetch(const UserRecord &user, const wire::Frame &frame, const Reply &reply)
+{
+    const wire::MediaFetch &req = frame.media_fetch();
+    const quint64 rid = frame.request_id();
+    const QString mediaId = str(req.media_id());
+    const auto refuse = [&] {
+        // The same answer for "no such media" and "not yours": an id is never a capability
+        // and never an oracle.
+        reply(errorFrame(rid, wire::Error::FORBIDDEN, QStringLiteral("you may not see this media item")));
+    };
+    if (!isUuid(req.media_id()))
+        return refuse();
+    const auto m = m_store.media(mediaId);
+    if (!m)
+        return refuse();
+    const auto snap = snapshot();
+    const Viewer viewer = viewerFor(user, *snap);
+    const JournalRules rules(snap->children, snap->classes);
+    bool allowed = false;
+    for (const QString &obsId : m_store.observationsWithMedia(mediaId)) {
+        if (const auto rec = m_store.observation(obsId); rec && rules.mayFetchMedia(viewer, *rec, mediaId)) {
+            allowed = true;
+            break;
+        }
+    }
+    if (!allowed)
+        return refuse();
+    const bool thumb = req.variant() == wire::THUMBNAIL;
+    if (!(thumb ? m->thumbnailDone : m->originalDone)) {
+        reply(errorFrame(rid, wire::Error::NOT_FOUND, QStringLiteral("this media item has not finished uploading yet")));
+        return;
+    }
+    const QString sha = thumb ? m->thumbnailSha256 : m->sha256;
+    const qint64 total = thumb ? m->thumbnailSize : m->size;
+    const qint64 length = req.length() == 0 ? protocol::kMaxChunkBytes
+                                            : std::min<qint64>(req.length(), protocol::kMaxChunkBytes);
+    const auto data = m_media.read(sha, static_cast<qint64>(req.offset()), length);
+    if (!data) {
+        reply(errorFrame(rid, wire::Error::NOT_FOUND, data.error()));
+        return;
+    }
+    wire::Frame out;
+    out.set_request_id(rid);
+    wire::MediaData *d = out.mutable_media_data();
+    d->set_media_id(req.media_id());
+    d->set_variant(req.variant());
+    d->set_total_size(static_cast<quint64>(total));
+    d->set_offset(req.offset());
+    d->set_data(data->constData(), static_cast<size_t>(data->size()));
+    d->set_sha256(QByteArray::fromHex(sha.toLatin1()).toStdString());
+    reply(out);
+}
+
+// ------------------------------------------------------------------ early release
+
+Result<qint64> SyncService::releaseClass(const QString &className, const QString &throughDate, const QString &actor,
+                                         const QString &device)
+{
+    using R = Result<qint64>;
+    const auto snap = snapshot();
+    const ClassRecord *cls = nullptr;
+    for (const ClassRecord &c : snap->classes) {
+        if (c.name.compare(className, Qt::CaseInsensitive) == 0)
+            cls = &c;
+    }
+    if (!cls)
+        return R::failure(QStringLiteral("there is no class '%1'").arg(className));
+    if (cls->live)
+        return R::failure(QStringLiteral("%1 is a live class: its journal is already released as it is written").arg(cls->name));
+    qint64 cutoff = snap->now;
+    if (!throughDate.isEmpty()) {
+        const auto d = timeutil::parseDate(throughDate);
+        if (!d)
+            return R::failure(d.error());
+        cutoff = snap->gate->endOfDayMs(d.value());
+        if (cutoff > snap->now)
+            return R::failure(QStringLiteral("%1 is in the future: an early release covers days that have passed").arg(throughDate));
+    }
+    ServerStore::Transaction tx(m_store);
+    Status s = m_store.addEarlyRelease(cls->id, cutoff, actor, snap->now);
+    if (s)
+        s = m_store.audit(actor, device, QStringLiteral("release"), cls->name,
+                          QStringLiteral("released through %1").arg(timeutil::formatMs(cutoff, snap->gate->zone())),
+                          snap->now);
+    if (s)
+        s = tx.commit();
+    if (!s)
+        return R::failure(s.error());
+    return cutoff;
+}
+
+void SyncService::onRelease(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame,
+                            const Reply &reply)
+{
+    if (user.role != QLatin1String("lead")) {
+        reply(errorFrame(frame.request_id(), wire::Error::FORBIDDEN, QStringLiteral("only the EYFS lead can release a class early")));
+        return;
+    }
+    const auto r = releaseClass(str(frame.release().class_name()), str(frame.release().through_date()), user.username,
+                                state.device);
+    if (!r) {
+        reply(errorFrame(frame.request_id(), wire::Error::BAD_REQUEST, r.error()));
+        return;
+    }
+    wire::Frame out;
+    out.set_request_id(frame.request_id());
+    out.mutable_release_reply()->set_class_name(frame.release().class_name());
+    out.mutable_release_reply()->set_released_through_ms(r.value());
+    reply(out);
+}
+
+} // namespace acorn::server

@@ -1,0 +1,96 @@
+#pragma once
+
+#include "acorn.pb.h"
+#include "journalrules.h"
+#include "result.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QThreadPool>
+
+#include <functional>
+#include <memory>
+
+namespace acorn::server {
+
+class Clock;
+class MediaStore;
+class ServerStore;
+
+// What the server knows about one connection's conversation: whether Hello came, who
+// signed in, from which device.
+struct ConnectionState
+{
+    bool helloDone = false;
+    quint32 protocolVersion = 0;
+    wire::ClientKind clientKind = wire::CLIENT_KIND_UNSPECIFIED;
+    QString peerAddress;
+    qint64 userId = 0;
+    QByteArray tokenHash;
+    QString device;
+    bool loginInProgress = false;
+};
+
+// Answers decoded frames: sign-in, pull, push, media upload and fetch, early release.
+// It holds no socket, so tests and fuzzers can drive it directly; the network layer
+// (SyncServer) owns connections and passes each frame here. Every decision about who may
+// see or change what is delegated to JournalRules.
+class SyncService : public QObject
+{
+    Q_OBJECT
+public:
+    using Reply = std::function<void(const wire::Frame &)>;
+
+    SyncService(ServerStore &store, MediaStore &media, const Clock &clock, QObject *parent = nullptr);
+    ~SyncService() override;
+
+    // Handles one frame. `reply` may be called later (sign-in hashes off the event loop);
+    // `guard` going away (the connection closed) cancels that late reply.
+    void handle(ConnectionState &state, const wire::Frame &frame, const Reply &reply, QObject *guard);
+
+    // Early release of a class through a date (or now); shared by the lead's request and
+    // the admin command. Returns the cutoff.
+    Result<qint64> releaseClass(const QString &className, const QString &throughDate, const QString &actor,
+                                const QString &device);
+
+    // Threads for password hashing; each scrypt hash holds 128 MiB while it runs.
+    static constexpr int kHashThreads = 2;
+
+private:
+    struct Snapshot;
+    std::unique_ptr<Snapshot> snapshot();
+    Viewer viewerFor(const UserRecord &user, const Snapshot &snap) const;
+
+    void onHello(ConnectionState &state, const wire::Frame &frame, const Reply &reply);
+    void onLogin(ConnectionState &state, const wire::Frame &frame, const Reply &reply, QObject *guard);
+    void onTokenLogin(ConnectionState &state, const wire::Frame &frame, const Reply &reply);
+    void onActivate(ConnectionState &state, const wire::Frame &frame, const Reply &reply, QObject *guard);
+    void onPull(const UserRecord &user, const wire::Frame &frame, const Reply &reply);
+    void onPush(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame, const Reply &reply);
+    void onUploadBegin(const UserRecord &user, const wire::Frame &frame, const Reply &reply);
+    void onUploadChunk(const UserRecord &user, const wire::Frame &frame, const Reply &reply);
+    void onMediaFetch(const UserRecord &user, const wire::Frame &frame, const Reply &reply);
+    void onRelease(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame, const Reply &reply);
+
+    wire::PushResult pushOne(const UserRecord &user, const Viewer &viewer, const JournalRules &rules,
+                             const Snapshot &snap, const wire::PushItem &item);
+    // Loads the media record of an upload the user may make, or explains why not.
+    Result<MediaRecord> uploadTarget(const UserRecord &user, const std::string &mediaId,
+                                     wire::MediaVariant variant);
+    void completeLogin(ConnectionState &state, const UserRecord &user, const Reply &reply, quint64 requestId,
+                       const QString &how);
+
+    QByteArray signCursor(const wire::Cursor &cursor) const;
+    std::optional<wire::Cursor> verifyCursor(const QByteArray &bytes, qint64 userId) const;
+
+    ServerStore &m_store;
+    MediaStore &m_media;
+    const Clock &m_clock;
+    QThreadPool m_hashPool;
+    QString m_dummyHash; // verified against for unknown users, so timing reveals nothing
+    QByteArray m_cursorKey;
+};
+
+wire::Frame errorFrame(quint64 requestId, wire::Error::Code code, const QString &message);
+
+} // namespace acorn::server
