@@ -1,0 +1,219 @@
+#include "testserver.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QThread>
+
+namespace acorn::test {
+
+QString TestServer::binary(const QString &name)
+{
+    const QString dir = qEnvironmentVariable("ACORN_BINARY_DIR");
+    return (dir.isEmpty() ? QDir::currentPath() : dir + QStringLiteral("/bin")) + QLatin1Char('/') + name;
+}
+
+TestServer::TestServer() = default;
+
+TestServer::~TestServer()
+{
+    stop();
+}
+
+QByteArray TestServer::admin(const QStringList &args, bool *ok, const QByteArray &stdinData)
+{
+    QProcess p;
+    p.start(binary(QStringLiteral("acorn-server")), QStringList{QStringLiteral("admin"), QStringLiteral("--data"), dataDir()} + args);
+    p.waitForStarted();
+    if (!stdinData.isEmpty())
+        p.write(stdinData);
+    p.closeWriteChannel();
+    p.waitForFinished(60000);
+    if (ok)
+        *ok = p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+    if (p.exitCode() != 0)
+        qWarning("admin %s failed: %s", qPrintable(args.join(QLatin1Char(' '))), p.readAllStandardError().constData());
+    return p.readAllStandardOutput();
+}
+
+bool TestServer::init(const QByteArray &schoolJson)
+{
+    if (!m_dir.isValid())
+        return false;
+    QProcess p;
+    p.start(binary(QStringLiteral("acorn-server")),
+            {QStringLiteral("init"), QStringLiteral("--data"), dataDir(), QStringLiteral("--host"), QStringLiteral("localhost"),
+             QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    if (!p.waitForFinished(60000) || p.exitCode() != 0) {
+        qWarning("init failed: %s", p.readAllStandardError().constData());
+        return false;
+    }
+    const QStringList lines = QString::fromUtf8(p.readAllStandardOutput()).split(QLatin1Char('\n'));
+    static const QRegularExpression hex64(QStringLiteral("^[0-9a-f]{64}$"));
+    for (const QString &l : lines) {
+        if (hex64.match(l.trimmed()).hasMatch())
+            m_fingerprint = l.trimmed();
+    }
+    if (m_fingerprint.isEmpty())
+        return false;
+    const QString file = m_dir.path() + QStringLiteral("/school.json");
+    QFile f(file);
+    if (!f.open(QIODevice::WriteOnly))
+        return false;
+    f.write(schoolJson);
+    f.close();
+    bool ok = false;
+    m_importOutput = admin({QStringLiteral("import-school"), file}, &ok);
+    return ok;
+}
+
+QJsonObject TestServer::activationCodes() const
+{
+    return QJsonDocument::fromJson(m_importOutput).object().value(QStringLiteral("activation_codes")).toObject();
+}
+
+bool TestServer::setPassword(const QString &username, const QString &password)
+{
+    bool ok = false;
+    admin({QStringLiteral("set-password"), username}, &ok, password.toUtf8() + '\n');
+    return ok;
+}
+
+bool TestServer::start()
+{
+    m_process = std::make_unique<QProcess>();
+    m_process->setProcessChannelMode(QProcess::SeparateChannels);
+    QStringList args{QStringLiteral("run"), QStringLiteral("--data"), dataDir(), QStringLiteral("--listen"),
+                     m_port ? QStringLiteral("127.0.0.1:%1").arg(m_port) : QStringLiteral("127.0.0.1:0")};
+    m_process->start(binary(QStringLiteral("acorn-server")), args);
+    if (!m_process->waitForStarted(10000))
+        return false;
+    static const QRegularExpression re(QStringLiteral("listening on 127\\.0\\.0\\.1:(\\d+)"));
+    QElapsedTimer t;
+    t.start();
+    QByteArray out;
+    while (t.elapsed() < 30000) {
+        m_process->waitForReadyRead(200);
+        out += m_process->readAllStandardOutput();
+        m_log += m_process->readAllStandardError();
+        const auto m = re.match(QString::fromUtf8(out));
+        if (m.hasMatch()) {
+            m_port = static_cast<quint16>(m.captured(1).toUInt());
+            return true;
+        }
+        if (m_process->state() == QProcess::NotRunning)
+            break;
+    }
+    qWarning("server did not start: %s %s", out.constData(), m_log.constData());
+    return false;
+}
+
+void TestServer::stop()
+{
+    if (!m_process)
+        return;
+    if (m_process->state() != QProcess::NotRunning) {
+        m_process->terminate();
+        if (!m_process->waitForFinished(15000))
+            m_process->kill();
+        m_process->waitForFinished(5000);
+    }
+    m_log += m_process->readAllStandardError();
+    m_process.reset();
+}
+
+void TestServer::kill()
+{
+    if (!m_process)
+        return;
+    m_process->kill();
+    m_process->waitForFinished(5000);
+    m_log += m_process->readAllStandardError();
+    m_process.reset();
+}
+
+bool TestServer::isRunning() const
+{
+    return m_process && m_process->state() == QProcess::Running;
+}
+
+QString TestServer::log()
+{
+    if (m_process) {
+        // The pipe is only drained when asked: give the server's last lines a moment.
+        for (int i = 0; i < 5 && m_process->waitForReadyRead(100);)
+            ++i;
+        m_log += m_process->readAllStandardError();
+        m_process->readAllStandardOutput();
+    }
+    return QString::fromUtf8(m_log);
+}
+
+CliResult runCli(const TestServer &server, const QString &profileDir, const QString &user, const QString &password,
+                 const QStringList &command, const QString &pinOverride, quint16 portOverride)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("ACORN_PASSWORD"), password);
+    p.setProcessEnvironment(env);
+    const QStringList args = QStringList{QStringLiteral("--profile"), profileDir, QStringLiteral("--server"),
+                                         QStringLiteral("127.0.0.1:%1").arg(portOverride ? portOverride : server.port()),
+                                         QStringLiteral("--pin"), pinOverride.isEmpty() ? server.fingerprint() : pinOverride,
+                                         QStringLiteral("--user"), user}
+                             + command;
+    p.start(TestServer::binary(QStringLiteral("acorn-cli")), args);
+    p.closeWriteChannel();
+    CliResult r;
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        p.waitForFinished();
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+QByteArray smallSchoolJson()
+{
+    return R"({
+  "school": {"name": "Test Primary", "time_zone": "Europe/London", "release_time": "16:00",
+             "contact": "the school office"},
+  "calendar": [
+    {"name": "Autumn 1", "first_day": "2026-09-03", "last_day": "2026-10-23"},
+    {"name": "Autumn 2", "first_day": "2026-11-02", "last_day": "2026-12-18"},
+    {"name": "Spring 1", "first_day": "2027-01-05", "last_day": "2027-02-12"},
+    {"name": "Spring 2", "first_day": "2027-02-22", "last_day": "2027-03-26"},
+    {"name": "Summer 1", "first_day": "2027-04-12", "last_day": "2027-05-28"},
+    {"name": "Summer 2", "first_day": "2027-06-07", "last_day": "2027-07-21"}
+  ],
+  "classes": [{"name": "Nursery", "release": "live"}, {"name": "Reception", "release": "half-term"}],
+  "staff": [
+    {"username": "nina.nursery", "name": "Nina Nursery", "role": "practitioner", "classes": ["Nursery"]},
+    {"username": "rob.reception", "name": "Rob Reception", "role": "practitioner", "classes": ["Reception"]},
+    {"username": "lee.lead", "name": "Lee Lead", "role": "lead", "classes": []},
+    {"username": "ian.admin", "name": "Ian Admin", "role": "admin", "classes": []}
+  ],
+  "children": [
+    {"ref": "C001", "first_name": "Ava", "last_name": "Brown", "date_of_birth": "2023-01-10", "class": "Nursery",
+     "family": "F001", "consent": {"journal_media": true, "others_journals": true}},
+    {"ref": "C002", "first_name": "Ben", "last_name": "Okafor", "date_of_birth": "2023-02-11", "class": "Nursery",
+     "family": "F002", "consent": {"journal_media": true, "others_journals": false}},
+    {"ref": "C003", "first_name": "Cal", "last_name": "Brown", "date_of_birth": "2021-12-01", "class": "Reception",
+     "family": "F001", "consent": {"journal_media": true, "others_journals": true}},
+    {"ref": "C004", "first_name": "Dev", "last_name": "Shah", "date_of_birth": "2022-03-03", "class": "Reception",
+     "family": "F003", "consent": {"journal_media": false, "others_journals": false}}
+  ],
+  "guardians": [
+    {"username": "alex.brown", "name": "Alex Brown", "family": "F001"},
+    {"username": "sam.brown", "name": "Sam Brown", "family": "F001"},
+    {"username": "grace.okafor", "name": "Grace Okafor", "family": "F002"},
+    {"username": "ravi.shah", "name": "Ravi Shah", "family": "F003"}
+  ]
+})";
+}
+
+} // namespace acorn::test

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+
+#include <memory>
+
+namespace acorn::test {
+
+// A real acorn-server process on 127.0.0.1 with a fresh data directory, for integration
+// and GUI tests: `init`, `import-school`, passwords, then `run --listen 127.0.0.1:0`.
+// Binaries come from $ACORN_BINARY_DIR/bin (set by ctest). Everything stops with the object.
+class TestServer
+{
+public:
+    TestServer();
+    ~TestServer();
+
+    // Creates the school. `schoolJson` is an import-school document.
+    bool init(const QByteArray &schoolJson);
+    // Sets a password for each username (admin set-password).
+    bool setPassword(const QString &username, const QString &password);
+    // Runs an admin command; returns its stdout, sets *ok.
+    QByteArray admin(const QStringList &args, bool *ok = nullptr, const QByteArray &stdinData = {});
+
+    bool start();          // waits for "listening on 127.0.0.1:PORT"
+    void stop();           // SIGTERM, then waits
+    void kill();           // SIGKILL: a crash
+    bool isRunning() const;
+
+    quint16 port() const { return m_port; }
+    QString fingerprint() const { return m_fingerprint; }
+    QString dataDir() const { return m_dir.path() + QStringLiteral("/server"); }
+    QString scratch() const { return m_dir.path(); }
+    // Everything the server wrote to stderr so far (its log).
+    QString log();
+    QJsonObject activationCodes() const;
+
+    static QString binary(const QString &name);
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<QProcess> m_process;
+    quint16 m_port = 0;
+    QString m_fingerprint;
+    QByteArray m_importOutput;
+    QByteArray m_log;
+};
+
+// A demo-like school for tests: Nursery (live) and Reception (half-term), a practitioner
+// for each, a lead, an admin, families F001 (children C001 Nursery, C003 Reception; two
+// guardians), F002 (C002 Nursery, others_journals false), F003 (C004 Reception,
+// journal_media false). Calendar covers the academic year 2026/27.
+QByteArray smallSchoolJson();
+
+// Runs acorn-cli against the server; returns the exit code, stdout in *out.
+struct CliResult
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+CliResult runCli(const TestServer &server, const QString &profileDir, const QString &user, const QString &password,
+                 const QStringList &command, const QString &pinOverride = {}, quint16 portOverride = 0);
+
+} // namespace acorn::test
