@@ -1,0 +1,147 @@
+#include "clientstore.h"
+#include "database.h"
+#include "serverstore.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace acorn;
+
+// Schema migrations of the server database and the device store: a fresh file reaches the
+// latest version, reopening changes nothing, a failed step changes nothing, and a file
+// written by a newer Acorn is refused with a message saying what to do.
+class TestMigrations : public QObject
+{
+    Q_OBJECT
+
+    static void rawExec(const QString &path, const QStringList &statements)
+    {
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            for (const QString &s : statements)
+                QVERIFY2(q.exec(s), qPrintable(s));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+    }
+
+    static QStringList tables(const QString &path)
+    {
+        QStringList out;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+            db.setDatabaseName(path);
+            db.open();
+            QSqlQuery q(db);
+            q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"));
+            while (q.next())
+                out.append(q.value(0).toString());
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+        return out;
+    }
+
+private slots:
+    void freshServerDatabaseReachesLatest()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("acorn.db"));
+        {
+            auto db = server::Database::openSqlite(path, true);
+            QVERIFY2(db.ok(), qPrintable(db.error()));
+            QCOMPARE(db.value()->schemaVersion(), server::Database::latestSchemaVersion());
+            QSqlQuery q(db.value()->db());
+            QVERIFY(q.exec(QStringLiteral("PRAGMA journal_mode")) && q.next());
+            QCOMPARE(q.value(0).toString(), QStringLiteral("wal"));
+        }
+        const QStringList first = tables(path);
+        QVERIFY(first.contains(QStringLiteral("observations")));
+        QVERIFY(first.contains(QStringLiteral("audit")));
+        // Reopening migrates nothing and loses nothing.
+        {
+            auto store = server::ServerStore::openSqlite(path, false);
+            QVERIFY(store.ok());
+            QVERIFY(store.value()->saveSchool({QStringLiteral("Test"), QStringLiteral("Europe/London"), QStringLiteral("16:00"), {}}));
+        }
+        {
+            auto store = server::ServerStore::openSqlite(path, false);
+            QVERIFY(store.ok());
+            QCOMPARE(store.value()->school()->name, QStringLiteral("Test"));
+        }
+        QCOMPARE(tables(path), first);
+    }
+
+    void missingDatabaseIsNotCreatedByAccident()
+    {
+        QTemporaryDir dir;
+        auto db = server::Database::openSqlite(dir.filePath(QStringLiteral("nothing.db")), false);
+        QVERIFY(!db.ok());
+        QVERIFY(db.error().contains(QStringLiteral("acorn-server init")));
+    }
+
+    void newerServerSchemaIsRefused()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("acorn.db"));
+        { QVERIFY(server::Database::openSqlite(path, true).ok()); }
+        rawExec(path, {QStringLiteral("UPDATE meta SET value = '%1' WHERE key = 'schema_version'")
+                           .arg(server::Database::latestSchemaVersion() + 1)});
+        auto again = server::Database::openSqlite(path, false);
+        QVERIFY(!again.ok());
+        QVERIFY2(again.error().contains(QStringLiteral("newer version of Acorn")), qPrintable(again.error()));
+    }
+
+    void failedStepChangesNothing()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("acorn.db"));
+        // A stray table with a name the first step needs: the step fails part-way.
+        rawExec(path, {QStringLiteral("CREATE TABLE observations (x)")});
+        auto db = server::Database::openSqlite(path, true);
+        QVERIFY(!db.ok());
+        QVERIFY(db.error().contains(QStringLiteral("nothing was changed")));
+        QCOMPARE(tables(path), QStringList{QStringLiteral("observations")});
+    }
+
+    void auditLogIsAppendOnly()
+    {
+        QTemporaryDir dir;
+        auto store = server::ServerStore::openSqlite(dir.filePath(QStringLiteral("acorn.db")), true);
+        QVERIFY(store.ok());
+        QVERIFY(store.value()->audit(QStringLiteral("a"), QStringLiteral("d"), QStringLiteral("x"), {}, {}, 1));
+        auto db = server::Database::openSqlite(dir.filePath(QStringLiteral("acorn.db")), false);
+        QSqlQuery q(db.value()->db());
+        QVERIFY(!q.exec(QStringLiteral("UPDATE audit SET actor = 'b'")));
+        QVERIFY(!q.exec(QStringLiteral("DELETE FROM audit")));
+        QCOMPARE(store.value()->auditSince(0).size(), 1);
+    }
+
+    void deviceStoreMigratesAndRefusesNewer()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("device.db"));
+        {
+            auto s = client::ClientStore::open(path);
+            QVERIFY2(s.ok(), qPrintable(s.error()));
+            QVERIFY(s.value()->setSetting(QStringLiteral("k"), QStringLiteral("v")));
+        }
+        {
+            auto s = client::ClientStore::open(path);
+            QVERIFY(s.ok());
+            QCOMPARE(s.value()->setting(QStringLiteral("k")), QStringLiteral("v"));
+        }
+        rawExec(path, {QStringLiteral("PRAGMA user_version = %1").arg(client::ClientStore::kSchemaVersion + 1)});
+        auto s = client::ClientStore::open(path);
+        QVERIFY(!s.ok());
+        QVERIFY2(s.error().contains(QStringLiteral("newer version of Acorn")), qPrintable(s.error()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMigrations)
+#include "tst_migrations.moc"
