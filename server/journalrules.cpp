@@ -26,19 +26,23 @@ bool JournalRules::touchesScope(const Viewer &v, const ObservationRecord &o) con
     return false;
 }
 
-bool JournalRules::mediaWithheldFor(const Viewer &v, const ObservationRecord &o) const
+wire::Withheld JournalRules::mediaWithheldFor(const Viewer &v, const ObservationRecord &o) const
 {
     if (isStaff(v))
-        return false;
-    // Rule: media shows another family's child only with that child's others_journals consent.
+        return wire::NOT_WITHHELD;
+    wire::Withheld reason = wire::NOT_WITHHELD;
     for (qint64 c : o.currentChildIds) {
         const auto child = m_children.constFind(c);
         if (child == m_children.cend())
-            return true; // unknown child: withhold rather than guess
+            return wire::OTHER_CHILDREN; // unknown child: withhold rather than guess
+        // Media shows another family's child only with that child's others_journals consent.
         if (child->familyId != v.familyId && !child->othersJournals)
-            return true;
+            return wire::OTHER_CHILDREN;
+        // Consent for media in the journal, withdrawn after publication, hides it from then on.
+        if (!child->journalMedia)
+            reason = wire::CONSENT_WITHDRAWN;
     }
-    return false;
+    return reason;
 }
 
 std::optional<wire::Observation> JournalRules::view(const Viewer &v, const ObservationRecord &o) const
@@ -88,13 +92,13 @@ std::optional<wire::Observation> JournalRules::view(const Viewer &v, const Obser
         if (ownReleased.contains(child))
             out.add_child_refs(m_children.value(child).ref.toStdString());
     }
-    const bool withheld = mediaWithheldFor(v, o);
+    const wire::Withheld withheld = mediaWithheldFor(v, o);
     for (const wire::Media &m : c.media()) {
         wire::Media *pm = out.add_media();
         pm->set_id(m.id());
         pm->set_kind(m.kind());
-        if (withheld) {
-            pm->set_withheld(wire::OTHER_CHILDREN);
+        if (withheld != wire::NOT_WITHHELD) {
+            pm->set_withheld(withheld);
             continue;
         }
         *pm = m;

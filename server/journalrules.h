@@ -53,7 +53,7 @@ public:
     bool touchesScope(const Viewer &v, const ObservationRecord &o) const;
 
 private:
-    bool mediaWithheldFor(const Viewer &v, const ObservationRecord &o) const;
+    wire::Withheld mediaWithheldFor(const Viewer &v, const ObservationRecord &o) const;
 
     const QHash<qint64, ChildRecord> &m_children;
     const QHash<qint64, ClassRecord> &m_classes;

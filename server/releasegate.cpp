@@ -15,6 +15,12 @@ ReleaseGate::ReleaseGate(QList<HalfTerm> halfTerms, QTimeZone zone, QTime releas
               [](const HalfTerm &a, const HalfTerm &b) { return a.lastDay < b.lastDay; });
 }
 
+ReleaseGate ReleaseGate::forSchool(QList<HalfTerm> halfTerms, const QString &timeZone, const QString &releaseTime)
+{
+    return ReleaseGate(std::move(halfTerms), QTimeZone(timeZone.toUtf8()),
+                       QTime::fromString(releaseTime, QStringLiteral("HH:mm")));
+}
+
 qint64 ReleaseGate::endOfDayMs(const QDate &day) const
 {
     // Midnight can fall in a DST gap in some zones; QDateTime then moves forward, which

@@ -35,6 +35,9 @@ public:
     static constexpr qint64 kEverything = std::numeric_limits<qint64>::max();
 
     ReleaseGate(QList<HalfTerm> halfTerms, QTimeZone zone, QTime releaseTime);
+    // A school's gate from its settings as stored: an IANA zone ("Europe/London") and a
+    // release time ("16:00"); unreadable values fall back to UTC and 16:00.
+    static ReleaseGate forSchool(QList<HalfTerm> halfTerms, const QString &timeZone, const QString &releaseTime);
 
     // Cutoff from the calendar alone at `nowMs`.
     qint64 calendarCutoff(qint64 nowMs) const;

@@ -11,25 +11,11 @@
 #include <QSet>
 #include <QTimeZone>
 
+#include <algorithm>
+
 namespace acorn::server {
 
 namespace {
-
-struct ParsedChild
-{
-    ChildRecord record;
-    QString className;
-};
-
-struct ParsedAccount
-{
-    QString username;
-    QString name;
-    QString role;
-    QString family;     // guardians
-    QStringList classes; // staff
-    QString where;
-};
 
 // Reads typed values out of a JSON object, remembering the first problem with its place.
 class Reader
@@ -86,13 +72,36 @@ public:
     }
 };
 
-bool validUsername(const QString &u)
+} // namespace
+
+bool SchoolImporter::isValidUsername(const QString &u)
 {
     static const QRegularExpression re(QStringLiteral("^[a-z0-9][a-z0-9._-]{1,63}$"));
     return re.match(u).hasMatch();
 }
 
-} // namespace
+std::optional<QString> SchoolImporter::accountConflict(const SchoolData::Account &a)
+{
+    const auto existing = m_store.userByUsername(a.username);
+    if (!existing)
+        return std::nullopt;
+    const bool guardian = a.role == QLatin1String("parent");
+    const bool wasParent = existing->role == QLatin1String("parent");
+    if (wasParent != guardian)
+        return QStringLiteral("'%1' already exists as a %2 account")
+            .arg(a.username, existing->role);
+    // A guardian stays with their family: the same username for another family is far more
+    // likely a clash of two people than a move, and a move would show one family's journals
+    // to another.
+    if (guardian && existing->familyId) {
+        const std::optional<QString> oldFamily = m_store.familyRef(existing->familyId);
+        if (oldFamily && *oldFamily != a.family)
+            return QStringLiteral("'%1' already belongs to family '%2'; a guardian of "
+                                  "another family needs a different username")
+                .arg(a.username, *oldFamily);
+    }
+    return std::nullopt;
+}
 
 QJsonObject SchoolImporter::Outcome::toJson() const
 {
@@ -114,10 +123,13 @@ Result<SchoolImporter::Outcome> SchoolImporter::importJson(const QByteArray &jso
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
         const int line = static_cast<int>(json.left(parseError.offset).count('\n')) + 1;
-        return R::failure(QStringLiteral("line %1: not valid JSON (%2)").arg(line).arg(parseError.errorString()));
+        return R::failure(QStringLiteral("line %1: not valid JSON (%2) (nothing was imported)")
+                              .arg(line)
+                              .arg(parseError.errorString()));
     }
     if (!doc.isObject())
-        return R::failure(QStringLiteral("the file must hold one JSON object with 'school', 'classes', ..."));
+        return R::failure(QStringLiteral("the file must hold one JSON object with 'school', "
+                                         "'classes', ... (nothing was imported)"));
     const QJsonObject root = doc.object();
     Reader rd;
 
@@ -206,7 +218,7 @@ Result<SchoolImporter::Outcome> SchoolImporter::importJson(const QByteArray &jso
         knownClasses.insert(c.name);
 
     // ---- children
-    QList<ParsedChild> children;
+    QList<SchoolData::Child> children;
     QSet<QString> familiesInFile;
     {
         QSet<QString> refs;
@@ -214,7 +226,7 @@ Result<SchoolImporter::Outcome> SchoolImporter::importJson(const QByteArray &jso
         for (int i = 0; i < arr.size() && !rd.failed(); ++i) {
             const QString where = QStringLiteral("children[%1]").arg(i);
             const QJsonObject o = rd.object(arr[i], where);
-            ParsedChild pc;
+            SchoolData::Child pc;
             pc.record.ref = rd.string(o, "ref", where);
             pc.record.firstName = rd.string(o, "first_name", where);
             pc.record.lastName = rd.string(o, "last_name", where);
@@ -240,20 +252,20 @@ Result<SchoolImporter::Outcome> SchoolImporter::importJson(const QByteArray &jso
     }
 
     // ---- accounts
-    QList<ParsedAccount> accounts;
+    QList<SchoolData::Account> accounts;
     QSet<QString> usernames;
     auto readAccounts = [&](const char *section, bool guardians) {
         const QJsonArray arr = rd.array(root, section, QLatin1String(section));
         for (int i = 0; i < arr.size() && !rd.failed(); ++i) {
             const QString where = QStringLiteral("%1[%2]").arg(QLatin1String(section)).arg(i);
             const QJsonObject o = rd.object(arr[i], where);
-            ParsedAccount a;
+            SchoolData::Account a;
             a.where = where;
             a.username = rd.string(o, "username", where);
             a.name = rd.string(o, "name", where);
             if (rd.failed())
                 break;
-            if (!validUsername(a.username))
+            if (!isValidUsername(a.username))
                 rd.fail(where + QStringLiteral(".username"),
                         QStringLiteral("'%1' is not a valid username (lower-case letters, digits, '.', '_', '-')").arg(a.username));
             if (usernames.contains(a.username))
@@ -286,24 +298,8 @@ Result<SchoolImporter::Outcome> SchoolImporter::importJson(const QByteArray &jso
             }
             // An existing account keeps its kind and, for guardians, its family.
             if (!rd.failed()) {
-                if (const auto existing = m_store.userByUsername(a.username)) {
-                    const bool wasParent = existing->role == QLatin1String("parent");
-                    if (wasParent != guardians)
-                        rd.fail(where + QStringLiteral(".username"),
-                                QStringLiteral("'%1' already exists as a %2 account").arg(a.username, existing->role));
-                    if (guardians && wasParent && existing->familyId) {
-                        QString oldFamily;
-                        for (const ChildRecord &c : m_store.children()) {
-                            if (c.familyId == existing->familyId)
-                                oldFamily = c.familyRef;
-                        }
-                        if (!oldFamily.isEmpty() && oldFamily != a.family)
-                            rd.fail(where + QStringLiteral(".username"),
-                                    QStringLiteral("'%1' already belongs to family '%2'; a guardian of "
-                                                   "another family needs a different username")
-                                        .arg(a.username, oldFamily));
-                    }
-                }
+                if (const auto conflict = accountConflict(a))
+                    rd.fail(where + QStringLiteral(".username"), *conflict);
             }
             accounts.append(a);
         }
@@ -314,7 +310,19 @@ Result<SchoolImporter::Outcome> SchoolImporter::importJson(const QByteArray &jso
     if (rd.failed())
         return R::failure(rd.error + QStringLiteral(" (nothing was imported)"));
 
-    // ---- apply, all or nothing
+    SchoolData data;
+    data.school = school;
+    data.calendar = calendar;
+    data.classes = classesInFile;
+    data.children = children;
+    data.accounts = accounts;
+    return apply(data, actor, QStringLiteral("import-school"));
+}
+
+Result<SchoolImporter::Outcome> SchoolImporter::apply(
+    const SchoolData &data, const QString &actor, const QString &auditAction)
+{
+    using R = Result<Outcome>;
     const qint64 now = m_clock.nowMs();
     ServerStore::Transaction tx(m_store);
     if (!tx.ok())
@@ -323,23 +331,49 @@ Result<SchoolImporter::Outcome> SchoolImporter::importJson(const QByteArray &jso
     auto failed = [](const QString &what, const QString &err) {
         return R::failure(QStringLiteral("%1: %2 (nothing was imported)").arg(what, err));
     };
-    if (Status s = m_store.saveSchool(*school); !s)
-        return failed(QStringLiteral("school"), s.error());
-    if (calendar) {
-        if (Status s = m_store.replaceCalendar(*calendar); !s)
-            return failed(QStringLiteral("calendar"), s.error());
+    if (data.school) {
+        if (Status s = m_store.saveSchool(*data.school); !s)
+            return failed(QStringLiteral("school"), s.error());
     }
-    QHash<QString, qint64> classIds;
-    for (auto it = classesInFile.cbegin(); it != classesInFile.cend(); ++it) {
+    // What devices hold (roster, classes, release dates) changes only when something in it
+    // did: a re-import of the same file sends nothing again.
+    bool rosterChanged = false;
+    if (data.calendar) {
+        auto byLastDay = [](QList<HalfTerm> terms) {
+            std::sort(terms.begin(), terms.end(),
+                [](const HalfTerm &a, const HalfTerm &b) { return a.lastDay < b.lastDay; });
+            QStringList keys;
+            for (const HalfTerm &t : terms)
+                keys.append(QStringLiteral("%1|%2|%3")
+                                .arg(t.name, t.firstDay.toString(Qt::ISODate),
+                                    t.lastDay.toString(Qt::ISODate)));
+            return keys;
+        };
+        if (byLastDay(*data.calendar) != byLastDay(m_store.halfTerms())) {
+            if (Status s = m_store.replaceCalendar(*data.calendar); !s)
+                return failed(QStringLiteral("calendar"), s.error());
+            rosterChanged = true;
+        }
+    }
+    QHash<QString, bool> classesBefore;
+    for (const ClassRecord &c : m_store.classes())
+        classesBefore.insert(c.name, c.live);
+    for (auto it = data.classes.cbegin(); it != data.classes.cend(); ++it) {
+        if (classesBefore.contains(it.key()) && classesBefore.value(it.key()) == it.value())
+            continue;
         auto id = m_store.upsertClass(it.key(), it.value());
         if (!id)
             return failed(QStringLiteral("classes"), id.error());
+        rosterChanged = true;
     }
+    QHash<QString, qint64> classIds;
     for (const ClassRecord &c : m_store.classes())
         classIds.insert(c.name, c.id);
 
-    bool rosterChanged = !children.isEmpty();
-    for (const ParsedChild &pc : children) {
+    for (const SchoolData::Child &pc : data.children) {
+        if (!classIds.contains(pc.className))
+            return failed(QStringLiteral("child %1").arg(pc.record.ref),
+                QStringLiteral("there is no class '%1'").arg(pc.className));
         auto familyId = m_store.upsertFamily(pc.record.familyRef);
         if (!familyId)
             return failed(QStringLiteral("children"), familyId.error());
@@ -347,17 +381,19 @@ Result<SchoolImporter::Outcome> SchoolImporter::importJson(const QByteArray &jso
         rec.classId = classIds.value(pc.className);
         rec.familyId = familyId.value();
         bool visibilityChanged = false;
-        auto id = m_store.upsertChild(rec, actor, now, &visibilityChanged);
+        bool changed = false;
+        auto id = m_store.upsertChild(rec, actor, now, &visibilityChanged, &changed);
         if (!id)
             return failed(QStringLiteral("children"), id.error());
         if (visibilityChanged) {
             if (Status s = m_store.touchObservationsOfChild(id.value()); !s)
                 return failed(QStringLiteral("children"), s.error());
         }
+        rosterChanged = rosterChanged || changed;
         ++out.children;
     }
 
-    for (const ParsedAccount &a : accounts) {
+    for (const SchoolData::Account &a : data.accounts) {
         qint64 familyId = 0;
         if (a.role == QLatin1String("parent")) {
             auto f = m_store.upsertFamily(a.family);
@@ -372,6 +408,7 @@ Result<SchoolImporter::Outcome> SchoolImporter::importJson(const QByteArray &jso
                 if (Status s = m_store.updateUserProfile(userId, a.name, a.role, familyId); !s)
                     return failed(a.where, s.error());
                 out.updatedAccounts.append(a.username);
+                rosterChanged = rosterChanged || existing->familyId != familyId;
             }
         } else {
             const QString code = crypto::newActivationCode();
@@ -401,16 +438,16 @@ Result<SchoolImporter::Outcome> SchoolImporter::importJson(const QByteArray &jso
             }
         }
     }
-    if (rosterChanged || !classesInFile.isEmpty() || calendar) {
+    if (rosterChanged) {
         if (Status s = m_store.bumpRosterSeq(); !s)
             return failed(QStringLiteral("roster"), s.error());
     }
-    if (Status s = m_store.audit(actor, QStringLiteral("admin"), QStringLiteral("import-school"), QString(),
-                                 QStringLiteral("%1 children, %2 new accounts, %3 updated accounts")
-                                     .arg(out.children)
-                                     .arg(out.createdAccounts.size())
-                                     .arg(out.updatedAccounts.size()),
-                                 now);
+    if (Status s = m_store.audit(actor, QStringLiteral("admin"), auditAction, QString(),
+            QStringLiteral("%1 children, %2 new accounts, %3 updated accounts")
+                .arg(out.children)
+                .arg(out.createdAccounts.size())
+                .arg(out.updatedAccounts.size()),
+            now);
         !s)
         return failed(QStringLiteral("audit"), s.error());
     if (Status s = tx.commit(); !s)

@@ -2,11 +2,13 @@
 
 #include "certificategenerator.h"
 #include "clock.h"
+#include "consentrecorder.h"
 #include "crypto.h"
 #include "datadir.h"
 #include "logging.h"
 #include "mediastore.h"
 #include "releasegate.h"
+#include "rosterimporter.h"
 #include "schoolimporter.h"
 #include "serverstore.h"
 #include "syncserver.h"
@@ -43,6 +45,13 @@ const char kUsage[] = R"(usage:
   acorn-server admin --data DIR COMMAND ...
 admin commands:
   import-school FILE.json       create or update the school, classes, children, accounts
+  import-roster FILE.csv        create or update children, families and guardians from the
+                                MIS export (columns ref, first_name, last_name,
+                                date_of_birth, class, family, journal_media,
+                                others_journals [, guardian1_username, guardian1_name,
+                                guardian2_username, guardian2_name])
+  consent CHILD_REF [--journal-media yes|no] [--others-journals yes|no] --recorded-by NAME
+                                record a parent's consent decision
   set-password USERNAME         new password from standard input
   user code USERNAME            a new one-time activation code
   user disable USERNAME         switch an account off and end its sessions
@@ -200,7 +209,7 @@ int cmdRun(const Args &a)
     // The calendar must cover today, or half-termly journals would stay withheld forever.
     {
         const auto school = store.value()->school().value_or(SchoolSettings{});
-        ReleaseGate gate(store.value()->halfTerms(), QTimeZone(school.timeZone.toUtf8()), QTime(16, 0));
+        const ReleaseGate gate = ReleaseGate::forSchool(store.value()->halfTerms(), school.timeZone, school.releaseTime);
         if (!gate.halfTerms().isEmpty() && gate.halfTermIndexFor(clock.nowMs()) < 0)
             qCWarning(lcServer) << "the school calendar ends before today: observations in half-termly classes "
                                    "stay withheld until the calendar is extended (admin import-school)";
@@ -268,6 +277,54 @@ int cmdAdmin(const Args &a)
         if (!r)
             return fail(QStringLiteral("%1: %2").arg(rest[0], r.error()));
         printJson(r->toJson());
+        return kExitOk;
+    }
+    if (cmd == QLatin1String("import-roster")) {
+        if (rest.size() != 1)
+            return usage(QStringLiteral("import-roster needs one FILE.csv"));
+        QFile f(rest[0]);
+        if (!f.open(QIODevice::ReadOnly))
+            return fail(QStringLiteral("cannot read %1: %2").arg(rest[0], f.errorString()));
+        RosterImporter importer(store, clock);
+        const auto r = importer.importCsv(f.readAll(), actor);
+        if (!r)
+            return fail(QStringLiteral("%1: %2").arg(rest[0], r.error()));
+        for (const QString &warning : r->warnings)
+            fail(QStringLiteral("%1: note: %2").arg(rest[0], warning), kExitOk);
+        printJson(r->toJson());
+        return kExitOk;
+    }
+    if (cmd == QLatin1String("consent")) {
+        const QString journalMedia = QStringLiteral("journal-media");
+        const QString othersJournals = QStringLiteral("others-journals");
+        const QString recordedBy = QStringLiteral("recorded-by");
+        const Args c = Args::parse(rest, { journalMedia, othersJournals, recordedBy });
+        if (!c.error.isEmpty() || c.positional.size() != 1)
+            return usage(
+                c.error.isEmpty() ? QStringLiteral("consent needs one CHILD_REF") : c.error);
+        ConsentRecorder::Change change;
+        for (const QString &option : { journalMedia, othersJournals }) {
+            if (!c.options.contains(option))
+                continue;
+            const auto answer = parseConsentAnswer(c.options.value(option));
+            if (!answer)
+                return usage(QStringLiteral("--%1 takes yes or no, not '%2'")
+                                 .arg(option, c.options.value(option)));
+            (option == journalMedia ? change.journalMedia : change.othersJournals) = *answer;
+        }
+        if (!change.journalMedia && !change.othersJournals)
+            return usage(QStringLiteral(
+                "consent needs --journal-media yes|no, --others-journals yes|no, or both"));
+        if (!c.options.contains(recordedBy))
+            return usage(
+                QStringLiteral("consent needs --recorded-by NAME (who took the decision down)"));
+        change.recordedBy = c.options.value(recordedBy);
+        ConsentRecorder recorder(store, clock);
+        const auto r = recorder.record(c.positional[0], change, actor);
+        if (!r)
+            return fail(r.error());
+        printJson(
+            r->toJson(QTimeZone(store.school().value_or(SchoolSettings {}).timeZone.toUtf8())));
         return kExitOk;
     }
     if (cmd == QLatin1String("set-password")) {
@@ -347,8 +404,7 @@ int cmdAdmin(const Args &a)
     }
     if (cmd == QLatin1String("calendar") && rest.value(0) == QLatin1String("show")) {
         const auto school = store.school().value_or(SchoolSettings{});
-        const auto time = timeutil::parseTime(school.releaseTime);
-        ReleaseGate gate(store.halfTerms(), QTimeZone(school.timeZone.toUtf8()), time ? time.value() : QTime(16, 0));
+        const ReleaseGate gate = ReleaseGate::forSchool(store.halfTerms(), school.timeZone, school.releaseTime);
         QJsonArray terms;
         for (const HalfTerm &t : gate.halfTerms()) {
             terms.append(QJsonObject{{QStringLiteral("name"), t.name},
@@ -399,12 +455,26 @@ int runCommandLine(const QStringList &arguments)
     if (arguments.size() < 2)
         return usage();
     const QString command = arguments[1];
-    const Args a = Args::parse(arguments.mid(2), {QStringLiteral("data"), QStringLiteral("host"), QStringLiteral("listen"),
-                                                  QStringLiteral("through"), QStringLiteral("since")});
     if (command == QLatin1String("--help") || command == QLatin1String("help")) {
         out() << kUsage << Qt::flush;
         return kExitOk;
     }
+    if (command == QLatin1String("admin")) {
+        // Only --data belongs to "admin" itself; every other word, options included, goes
+        // to the admin command, which parses its own options.
+        Args adminArgs;
+        const QStringList words = arguments.mid(1);
+        for (int i = 0; i < words.size(); ++i) {
+            if (words[i] == QLatin1String("--data") && i + 1 < words.size())
+                adminArgs.options.insert(QStringLiteral("data"), words[++i]);
+            else
+                adminArgs.positional.append(words[i]);
+        }
+        if (!adminArgs.options.contains(QStringLiteral("data")))
+            return usage(QStringLiteral("--data DIR is required"));
+        return cmdAdmin(adminArgs);
+    }
+    const Args a = Args::parse(arguments.mid(2), {QStringLiteral("data"), QStringLiteral("host"), QStringLiteral("listen")});
     if (!a.error.isEmpty())
         return usage(a.error);
     if (!a.options.contains(QStringLiteral("data")))
@@ -415,25 +485,6 @@ int runCommandLine(const QStringList &arguments)
         return printFingerprint(DataDir(a.options.value(QStringLiteral("data"))));
     if (command == QLatin1String("run"))
         return cmdRun(a);
-    if (command == QLatin1String("admin")) {
-        // Re-parse so admin sub-options (--through, --since) stay with their command.
-        Args adminArgs = Args::parse(arguments.mid(1), {QStringLiteral("data")});
-        QStringList words = arguments.mid(1);
-        // Keep everything after the admin command word as positional for the sub-parser.
-        QStringList positional;
-        QHash<QString, QString> options;
-        for (int i = 0; i < words.size(); ++i) {
-            if (words[i] == QLatin1String("--data") && i + 1 < words.size()) {
-                options.insert(QStringLiteral("data"), words[++i]);
-                continue;
-            }
-            positional.append(words[i]);
-        }
-        adminArgs.positional = positional;
-        adminArgs.options = options;
-        adminArgs.error.clear();
-        return cmdAdmin(adminArgs);
-    }
     return usage(QStringLiteral("unknown command '%1'").arg(command));
 }
 

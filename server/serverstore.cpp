@@ -252,9 +252,17 @@ Result<qint64> ServerStore::upsertFamily(const QString &ref)
     return q.value(0).toLongLong();
 }
 
-static const char kChildColumns[] =
-    "c.id, c.ref, c.first_name, c.last_name, c.date_of_birth, c.class_id, c.family_id, f.ref, "
-    "c.journal_media, c.others_journals";
+std::optional<QString> ServerStore::familyRef(qint64 familyId)
+{
+    QSqlQuery q = run(QStringLiteral("SELECT ref FROM families WHERE id = ?"), { familyId });
+    if (!q.next())
+        return std::nullopt;
+    return q.value(0).toString();
+}
+
+static const char kChildColumns[]
+    = "c.id, c.ref, c.first_name, c.last_name, c.date_of_birth, c.class_id, c.family_id, f.ref, "
+      "c.journal_media, c.others_journals, c.consent_recorded_by, c.consent_recorded_at";
 
 ChildRecord ServerStore::childFrom(const QSqlQuery &q) const
 {
@@ -269,6 +277,8 @@ ChildRecord ServerStore::childFrom(const QSqlQuery &q) const
     c.familyRef = q.value(7).toString();
     c.journalMedia = q.value(8).toBool();
     c.othersJournals = q.value(9).toBool();
+    c.consentRecordedBy = q.value(10).toString();
+    c.consentRecordedAt = q.value(11).toLongLong();
     return c;
 }
 
@@ -294,9 +304,11 @@ std::optional<ChildRecord> ServerStore::childByRef(const QString &ref)
 }
 
 Result<qint64> ServerStore::upsertChild(const ChildRecord &c, const QString &recordedBy, qint64 now,
-                                        bool *visibilityChanged)
+    bool *visibilityChanged, bool *changed)
 {
     *visibilityChanged = false;
+    if (changed)
+        *changed = true;
     std::optional<ChildRecord> old = childByRef(c.ref);
     if (!old) {
         if (Status s = exec(QStringLiteral("INSERT INTO children (ref, first_name, last_name, date_of_birth, class_id, "
@@ -313,6 +325,12 @@ Result<qint64> ServerStore::upsertChild(const ChildRecord &c, const QString &rec
     }
     const bool consentChanged = old->journalMedia != c.journalMedia || old->othersJournals != c.othersJournals;
     *visibilityChanged = consentChanged || old->classId != c.classId || old->familyId != c.familyId;
+    if (!*visibilityChanged && old->firstName == c.firstName && old->lastName == c.lastName
+        && old->dateOfBirth == c.dateOfBirth) {
+        if (changed)
+            *changed = false;
+        return old->id; // nothing to write
+    }
     Status s = exec(QStringLiteral("UPDATE children SET first_name = ?, last_name = ?, date_of_birth = ?, "
                                    "class_id = ?, family_id = ?, journal_media = ?, others_journals = ? WHERE id = ?"),
                     {c.firstName, c.lastName, c.dateOfBirth, c.classId, c.familyId, c.journalMedia ? 1 : 0,
@@ -323,6 +341,16 @@ Result<qint64> ServerStore::upsertChild(const ChildRecord &c, const QString &rec
     if (!s)
         return Result<qint64>::failure(s.error());
     return old->id;
+}
+
+Status ServerStore::setConsent(
+    qint64 childId, bool journalMedia, bool othersJournals, const QString &recordedBy, qint64 now)
+{
+    return exec(
+        QStringLiteral(
+            "UPDATE children SET journal_media = ?, others_journals = ?, consent_recorded_by = ?, "
+            "consent_recorded_at = ? WHERE id = ?"),
+        { journalMedia ? 1 : 0, othersJournals ? 1 : 0, recordedBy, now, childId });
 }
 
 Status ServerStore::touchObservationsOfChild(qint64 childId)
@@ -515,13 +543,14 @@ std::optional<ObservationRecord> ServerStore::observation(const QString &id)
     return r;
 }
 
-std::optional<std::pair<QString, quint64>> ServerStore::appliedChange(const QString &changeId)
+std::optional<ServerStore::AppliedChange> ServerStore::appliedChange(const QString &changeId)
 {
-    QSqlQuery q = run(QStringLiteral("SELECT observation_id, revision FROM observation_revisions WHERE change_id = ?"),
+    QSqlQuery q = run(QStringLiteral("SELECT observation_id, revision, author_id FROM observation_revisions "
+                                     "WHERE change_id = ?"),
                       {changeId});
     if (!q.next())
         return std::nullopt;
-    return std::make_pair(q.value(0).toString(), q.value(1).toULongLong());
+    return AppliedChange{q.value(0).toString(), q.value(1).toULongLong(), q.value(2).toLongLong()};
 }
 
 Status ServerStore::saveObservation(const wire::Observation &content, const QList<qint64> &childIds,

@@ -46,6 +46,8 @@ struct ChildRecord
     QString familyRef;
     bool journalMedia = false;
     bool othersJournals = false;
+    QString consentRecordedBy; // who recorded the consent decision (a name, never logged)
+    qint64 consentRecordedAt = 0;
 };
 
 struct UserRecord
@@ -139,12 +141,18 @@ public:
 
     // ---- families and children
     Result<qint64> upsertFamily(const QString &ref);
+    // The ref of a family by id, or nullopt when there is no such family.
+    std::optional<QString> familyRef(qint64 familyId);
     QList<ChildRecord> children();
     std::optional<ChildRecord> childByRef(const QString &ref);
     // Inserts or updates by ref. Returns the id; *visibilityChanged is set when the class,
-    // family or consent changed (the caller then bumps the child's observations).
+    // family or consent changed (the caller then bumps the child's observations);
+    // *changed, when given, is set when the child was created or anything about them changed.
     Result<qint64> upsertChild(const ChildRecord &child, const QString &recordedBy, qint64 now,
-                               bool *visibilityChanged);
+        bool *visibilityChanged, bool *changed = nullptr);
+    // Records a consent decision: both flags, who recorded it and when.
+    Status setConsent(qint64 childId, bool journalMedia, bool othersJournals,
+        const QString &recordedBy, qint64 now);
     // Marks every observation that tags (or tagged) the child as changed, so that every
     // device re-evaluates it at its next pull.
     Status touchObservationsOfChild(qint64 childId);
@@ -168,8 +176,14 @@ public:
 
     // ---- observations
     std::optional<ObservationRecord> observation(const QString &id);
-    // The observation and revision a change id produced, if it was applied before.
-    std::optional<std::pair<QString, quint64>> appliedChange(const QString &changeId);
+    // What a change id produced, if it was applied before.
+    struct AppliedChange
+    {
+        QString observationId;
+        quint64 revision = 0;
+        qint64 authorId = 0; // who sent that change
+    };
+    std::optional<AppliedChange> appliedChange(const QString &changeId);
     // Writes a new revision (insert when revision == 1). `content` is the full staff view.
     Status saveObservation(const wire::Observation &content, const QList<qint64> &childIds,
                            qint64 authorOfRevision, const QString &changeId, qint64 now);

@@ -104,10 +104,8 @@ std::unique_ptr<SyncService::Snapshot> SyncService::snapshot()
     for (const ClassRecord &c : m_store.classes())
         snap->classes.insert(c.id, c);
     snap->earlyReleases = m_store.earlyReleases();
-    snap->gate = std::make_unique<ReleaseGate>(m_store.halfTerms(), QTimeZone(snap->school.timeZone.toUtf8()),
-                                               timeutil::parseTime(snap->school.releaseTime).ok()
-                                                   ? *timeutil::parseTime(snap->school.releaseTime)
-                                                   : QTime(16, 0));
+    snap->gate = std::make_unique<ReleaseGate>(
+        ReleaseGate::forSchool(m_store.halfTerms(), snap->school.timeZone, snap->school.releaseTime));
     return snap;
 }
 
@@ -562,6 +560,14 @@ void SyncService::onPull(const UserRecord &user, const wire::Frame &frame, const
             ci->set_next_release_half_term(term.name.toStdString());
         }
     }
+    r->set_school_time_zone(snap->school.timeZone.toStdString());
+    for (const HalfTerm &term : snap->gate->halfTerms()) {
+        wire::HalfTermInfo *h = r->add_calendar();
+        h->set_name(term.name.toStdString());
+        h->set_first_day(term.firstDay.toString(Qt::ISODate).toStdString());
+        h->set_last_day(term.lastDay.toString(Qt::ISODate).toStdString());
+        h->set_release_ms(snap->gate->releaseMomentMs(term));
+    }
 
     wire::Cursor next;
     next.set_version(1);
@@ -582,8 +588,9 @@ void SyncService::onPull(const UserRecord &user, const wire::Frame &frame, const
 
 // ------------------------------------------------------------------ push
 
-wire::PushResult SyncService::pushOne(const UserRecord &user, const Viewer &viewer, const JournalRules &rules,
-                                      const Snapshot &snap, const wire::PushItem &item)
+wire::PushResult SyncService::pushOne(const UserRecord &user, const Viewer &viewer,
+    const JournalRules &rules, const Snapshot &snap, const wire::PushItem &item,
+    bool &calendarWarned)
 {
     const wire::Observation &o = item.observation();
     wire::PushResult res;
@@ -605,12 +612,15 @@ wire::PushResult SyncService::pushOne(const UserRecord &user, const Viewer &view
     if (o.state() != wire::DRAFT && o.state() != wire::PUBLISHED)
         return reject(QStringLiteral("the observation must be a draft or published"));
 
-    // A retry of a change already applied is answered, not applied again.
+    // A retry of a change already applied is answered, not applied again — but only to the
+    // member of staff who sent it: a replayed change id is no way to learn anything.
+    if (!rules.isStaff(viewer))
+        return reject(QStringLiteral("only staff can add to or change a journal"));
     if (const auto applied = m_store.appliedChange(str(item.change_id()))) {
-        if (applied->first != str(o.id()))
-            return reject(QStringLiteral("the change id was already used for another observation"));
+        if (applied->observationId != str(o.id()) || applied->authorId != user.id)
+            return reject(QStringLiteral("the change id was already used for another change"));
         res.set_outcome(wire::PushResult::ACCEPTED);
-        res.set_revision(applied->second);
+        res.set_revision(applied->revision);
         return res;
     }
 
@@ -705,9 +715,39 @@ wire::PushResult SyncService::pushOne(const UserRecord &user, const Viewer &view
         res.set_reason("the server could not save this observation just now; it will be sent again");
         return res;
     }
+    warnIfBeyondCalendar(snap, stored, childIds, calendarWarned);
     res.set_outcome(wire::PushResult::ACCEPTED);
     res.set_revision(stored.revision());
     return res;
+}
+
+void SyncService::warnIfBeyondCalendar(const Snapshot &snap, const wire::Observation &stored,
+    const QList<qint64> &childIds, bool &calendarWarned) const
+{
+    if (calendarWarned || stored.state() != wire::PUBLISHED || stored.deleted())
+        return;
+    const qint64 observedAt = static_cast<qint64>(stored.observed_at_ms());
+    if (snap.gate->halfTermIndexFor(observedAt) >= 0)
+        return;
+    bool halfTermly = false;
+    for (qint64 childId : childIds)
+        halfTermly = halfTermly || !snap.classes.value(snap.children.value(childId).classId).live;
+    if (!halfTermly)
+        return;
+    calendarWarned = true;
+    // Ids and dates only: no names, no text.
+    const QString id = str(stored.id());
+    const QString message = snap.gate->halfTerms().isEmpty()
+        ? QStringLiteral("observation %1 is in a half-termly class but the school calendar has no "
+                         "half terms: it stays withheld from parents until the calendar is set "
+                         "(admin import-school)")
+              .arg(id)
+        : QStringLiteral("observation %1 observed at %2 falls after the last half term of the "
+                         "school calendar (ends %3): it stays withheld from parents of half-termly "
+                         "classes until the calendar is extended (admin import-school)")
+              .arg(id, timeutil::formatMs(observedAt, snap.gate->zone()),
+                  snap.gate->halfTerms().constLast().lastDay.toString(Qt::ISODate));
+    qCWarning(lcServer).noquote() << message;
 }
 
 void SyncService::onPush(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame,
@@ -720,8 +760,9 @@ void SyncService::onPush(const UserRecord &user, const ConnectionState &state, c
     wire::Frame out;
     out.set_request_id(frame.request_id());
     wire::PushReply *r = out.mutable_push_reply();
+    bool calendarWarned = false;
     for (const wire::PushItem &item : frame.push().items()) {
-        *r->add_results() = pushOne(user, viewer, rules, *snap, item);
+        *r->add_results() = pushOne(user, viewer, rules, *snap, item, calendarWarned);
         const auto &last = r->results(r->results_size() - 1);
         qCInfo(lcServerSync) << "push" << str(last.id()) << "by user" << user.id << "->"
                              << wire::PushResult::Outcome_Name(last.outcome()).c_str();

@@ -72,8 +72,15 @@ private:
     void onMediaFetch(const UserRecord &user, const wire::Frame &frame, const Reply &reply);
     void onRelease(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame, const Reply &reply);
 
-    wire::PushResult pushOne(const UserRecord &user, const Viewer &viewer, const JournalRules &rules,
-                             const Snapshot &snap, const wire::PushItem &item);
+    // `calendarWarned` is shared by the items of one push, so that an observation beyond
+    // the calendar is reported to the IT manager once per push.
+    wire::PushResult pushOne(const UserRecord &user, const Viewer &viewer,
+        const JournalRules &rules, const Snapshot &snap, const wire::PushItem &item,
+        bool &calendarWarned);
+    // Warns (once per push) when a published observation of a half-termly class falls
+    // after the calendar's last half term: it stays withheld until the calendar is extended.
+    void warnIfBeyondCalendar(const Snapshot &snap, const wire::Observation &stored,
+        const QList<qint64> &childIds, bool &calendarWarned) const;
     // Loads the media record of an upload the user may make, or explains why not.
     Result<MediaRecord> uploadTarget(const UserRecord &user, const std::string &mediaId,
                                      wire::MediaVariant variant);

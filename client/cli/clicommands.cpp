@@ -117,8 +117,9 @@ QJsonObject observationJson(const wire::Observation &o, bool withNote)
     for (const wire::Media &m : o.media()) {
         QJsonObject mo{{QStringLiteral("id"), QString::fromStdString(m.id())},
                        {QStringLiteral("kind"), m.kind() == wire::VIDEO ? QStringLiteral("video") : QStringLiteral("photo")}};
-        if (m.withheld() == wire::OTHER_CHILDREN) {
-            mo.insert(QStringLiteral("withheld"), QStringLiteral("other-children"));
+        if (m.withheld() != wire::NOT_WITHHELD) {
+            mo.insert(QStringLiteral("withheld"), m.withheld() == wire::OTHER_CHILDREN ? QStringLiteral("other-children")
+                                                                                        : QStringLiteral("consent-withdrawn"));
         } else {
             mo.insert(QStringLiteral("sha256"), QString::fromLatin1(QByteArray::fromStdString(m.sha256()).toHex()));
             mo.insert(QStringLiteral("size"), static_cast<qint64>(m.size()));
