@@ -23,8 +23,11 @@ ClientConnection::ClientConnection(QSslSocket *socket, SyncService &service, int
     });
     m_timer.start(handshakeTimeoutMs);
     connect(m_socket, &QSslSocket::encrypted, this, [this] {
+        if (m_closing)
+            return;
         qCDebug(lcServerNet) << "TLS established with" << m_state.peerAddress << m_socket->sessionCipher().name();
         m_timer.start(m_idleTimeoutMs);
+        emit established(this);
         onReadyRead();
     });
     connect(m_socket, &QSslSocket::readyRead, this, &ClientConnection::onReadyRead);
@@ -78,11 +81,20 @@ void ClientConnection::close(const QString &reason)
     m_closing = true;
     m_timer.stop();
     qCInfo(lcServerNet) << "closing connection from" << m_state.peerAddress << ":" << reason;
-    m_socket->disconnectFromHost();
-    if (m_socket->state() != QAbstractSocket::UnconnectedState)
-        m_socket->abort();
     emit closed(this);
-    deleteLater();
+    // Tear the socket down from the event loop, never from inside one of its own signals: a
+    // failed TLS handshake reports its error from deep inside Qt's OpenSSL backend, and
+    // aborting there frees the OpenSSL objects that code goes on to use (a crash any
+    // client could cause by offering TLS 1.1; tst_security_tls).
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_socket->disconnectFromHost();
+            if (m_socket->state() != QAbstractSocket::UnconnectedState)
+                m_socket->abort();
+            deleteLater();
+        },
+        Qt::QueuedConnection);
 }
 
 } // namespace acorn::server

@@ -25,6 +25,8 @@ public:
 
 signals:
     void closed(ClientConnection *self);
+    // The TLS handshake completed.
+    void established(ClientConnection *self);
 
 private:
     void onReadyRead();

@@ -67,6 +67,37 @@ Status DataDir::writeConfig(const QString &host, const QString &listen) const
     return {};
 }
 
+Result<SessionLifetimes> DataDir::sessionLifetimes() const
+{
+    using R = Result<SessionLifetimes>;
+    QSettings s(configPath(), QSettings::IniFormat);
+    SessionLifetimes lifetimes;
+    const struct
+    {
+        const char *key;
+        int *value;
+    } entries[] = {{"sessions/idle_days", &lifetimes.idleDays}, {"sessions/max_age_days", &lifetimes.maxAgeDays}};
+    for (const auto &e : entries) {
+        const QString key = QString::fromLatin1(e.key);
+        if (!s.contains(key))
+            continue;
+        bool ok = false;
+        const int days = s.value(key).toString().trimmed().toInt(&ok);
+        if (!ok || days < 1 || days > 3650)
+            return R::failure(QStringLiteral("%1: %2 must be a number of days from 1 to 3650, not '%3'; "
+                                             "fix it or remove the line to use the default")
+                                  .arg(configPath(), key, s.value(key).toString()));
+        *e.value = days;
+    }
+    if (lifetimes.idleDays > lifetimes.maxAgeDays)
+        return R::failure(QStringLiteral("%1: sessions/idle_days (%2) is longer than sessions/max_age_days (%3): "
+                                         "make it shorter or equal")
+                              .arg(configPath())
+                              .arg(lifetimes.idleDays)
+                              .arg(lifetimes.maxAgeDays));
+    return lifetimes;
+}
+
 Status DataDir::checkKeyPermissions() const
 {
     struct stat st {};

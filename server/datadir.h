@@ -1,6 +1,7 @@
 #pragma once
 
 #include "result.h"
+#include "sessionlifetimes.h"
 
 #include <QString>
 
@@ -10,6 +11,7 @@ namespace acorn::server {
 //
 //   [server]   listen = 0.0.0.0:7443, host = the name clients use
 //   [database] url = sqlite:acorn.db   (relative to the data directory)
+//   [sessions] idle_days = 30, max_age_days = 180   (how long a device stays signed in)
 //
 // plus tls/cert.pem, tls/key.pem (0600), the SQLite database and media/.
 class DataDir
@@ -29,6 +31,9 @@ public:
     QString listen() const;
     QString host() const;
     Status writeConfig(const QString &host, const QString &listen) const;
+    // [sessions]: defaults when absent; a value that is not a whole number of days from 1
+    // to 3650, or an idle time longer than the maximum age, is refused with the reason.
+    Result<SessionLifetimes> sessionLifetimes() const;
 
     // The key must be readable by the server's user alone (mode 0600 or 0400).
     Status checkKeyPermissions() const;

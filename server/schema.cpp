@@ -106,11 +106,29 @@ QStringList version1()
     };
 }
 
+// Version 2: sign-in throttling counters (they survive a restart) and why a session ended.
+QStringList version2()
+{
+    return {
+        // One row per failed (or still running) sign-in attempt, per throttle key:
+        // "account:<SHA-256 of the username>" or "address:<IP or IPv6 /64>". Rows older
+        // than an hour are pruned.
+        QStringLiteral("CREATE TABLE login_failures ("
+                       " id INTEGER PRIMARY KEY, key TEXT NOT NULL, at INTEGER NOT NULL)"),
+        QStringLiteral("CREATE INDEX login_failures_key_at ON login_failures(key, at)"),
+        QStringLiteral("CREATE INDEX login_failures_at ON login_failures(at)"),
+        QStringLiteral("CREATE TABLE login_locks ("
+                       " key TEXT PRIMARY KEY, level INTEGER NOT NULL,"
+                       " locked_at INTEGER NOT NULL, locked_until INTEGER NOT NULL)"),
+        QStringLiteral("ALTER TABLE sessions ADD COLUMN end_reason TEXT"),
+    };
+}
+
 } // namespace
 
 int latestVersion()
 {
-    return 1;
+    return 2;
 }
 
 QStringList migrationStep(int to)
@@ -118,6 +136,8 @@ QStringList migrationStep(int to)
     switch (to) {
     case 1:
         return version1();
+    case 2:
+        return version2();
     default:
         return {};
     }

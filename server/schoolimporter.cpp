@@ -220,8 +220,8 @@ Result<SchoolImporter::Outcome> SchoolImporter::importJson(const QByteArray &jso
     // ---- children
     QList<SchoolData::Child> children;
     QSet<QString> familiesInFile;
+    QSet<QString> refs; // children the file names (and may move to another family)
     {
-        QSet<QString> refs;
         const QJsonArray arr = rd.array(root, "children", QStringLiteral("children"));
         for (int i = 0; i < arr.size() && !rd.failed(); ++i) {
             const QString where = QStringLiteral("children[%1]").arg(i);
@@ -275,9 +275,12 @@ Result<SchoolImporter::Outcome> SchoolImporter::importJson(const QByteArray &jso
                 a.role = QStringLiteral("parent");
                 a.family = rd.string(o, "family", where);
                 if (!rd.failed() && !familiesInFile.contains(a.family)) {
+                    // The family as it will be after this import: a child the file moves
+                    // to another family no longer counts (found by fuzz_schoolimport: such
+                    // a file was accepted once, then refused when imported again).
                     bool known = false;
                     for (const ChildRecord &c : m_store.children())
-                        known = known || c.familyRef == a.family;
+                        known = known || (c.familyRef == a.family && !refs.contains(c.ref));
                     if (!known)
                         rd.fail(where + QStringLiteral(".family"),
                                 QStringLiteral("no child belongs to family '%1'").arg(a.family));

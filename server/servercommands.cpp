@@ -1,5 +1,6 @@
 #include "servercommands.h"
 
+#include "backup.h"
 #include "certificategenerator.h"
 #include "clock.h"
 #include "consentrecorder.h"
@@ -8,9 +9,11 @@
 #include "logging.h"
 #include "mediastore.h"
 #include "releasegate.h"
+#include "reviewsheet.h"
 #include "rosterimporter.h"
 #include "schoolimporter.h"
 #include "serverstore.h"
+#include "sessionadmin.h"
 #include "syncserver.h"
 #include "syncservice.h"
 #include "timeutil.h"
@@ -42,6 +45,9 @@ const char kUsage[] = R"(usage:
   acorn-server init --data DIR [--host NAME] [--listen ADDR:PORT]
   acorn-server fingerprint --data DIR
   acorn-server run --data DIR [--listen ADDR:PORT]
+  acorn-server doctor --data DIR [--json]
+                                the security review sheet; exit status 3 when
+                                something needs attention
   acorn-server admin --data DIR COMMAND ...
 admin commands:
   import-school FILE.json       create or update the school, classes, children, accounts
@@ -56,10 +62,17 @@ admin commands:
   user code USERNAME            a new one-time activation code
   user disable USERNAME         switch an account off and end its sessions
   user enable USERNAME          switch an account back on
+  sessions USERNAME [--revoke ID|all]
+                                the devices the account is signed in on; end one
+                                session or all of them
   release CLASS [--through YYYY-MM-DD]
                                 release a half-termly class's journal early
   calendar show                 the half terms and their release moments
   audit [--since ISO-8601]      the audit log as JSON lines
+  backup --out FILE             a consistent backup (database, media, TLS key,
+                                configuration) in one file, while the server runs
+  verify-backup FILE            check every checksum of a backup; writes nothing
+  restore --from FILE           restore a backup into DIR, which must be new or empty
 )";
 
 QTextStream &out()
@@ -215,7 +228,11 @@ int cmdRun(const Args &a)
                                    "stay withheld until the calendar is extended (admin import-school)";
     }
 
+    const auto lifetimes = dir.sessionLifetimes();
+    if (!lifetimes)
+        return fail(lifetimes.error());
     SyncService service(*store.value(), media, clock);
+    service.setSessionLifetimes(lifetimes.value());
     SyncServer server(service, tls.value());
     QHostAddress address;
     if (listen->host == QLatin1String("*") || listen->host.isEmpty())
@@ -252,11 +269,65 @@ int cmdRun(const Args &a)
     return rc;
 }
 
+int cmdDoctor(const QStringList &words)
+{
+    QStringList rest = words;
+    const bool json = rest.removeAll(QStringLiteral("--json")) > 0;
+    const Args a = Args::parse(rest, {QStringLiteral("data")});
+    if (!a.error.isEmpty() || !a.positional.isEmpty())
+        return usage(a.error.isEmpty() ? QStringLiteral("doctor takes --data DIR [--json]") : a.error);
+    if (!a.options.contains(QStringLiteral("data")))
+        return usage(QStringLiteral("--data DIR is required"));
+    const DataDir dir(a.options.value(QStringLiteral("data")));
+    if (!dir.holdsSchool())
+        return fail(QStringLiteral("%1 holds no school: run 'acorn-server init --data %1' first").arg(dir.path()));
+    SystemClock clock;
+    const ReviewSheet sheet(dir, clock);
+    const QList<ReviewItem> items = sheet.run();
+    if (json)
+        printJson(ReviewSheet::toJson(items, dir.path(), clock.nowMs()));
+    else
+        out() << ReviewSheet::toText(items, dir.path(), clock.nowMs()) << Qt::flush;
+    return ReviewSheet::needsAttention(items) ? ReviewSheet::kExitAttention : kExitOk;
+}
+
+// restore and verify-backup, which need no school in DIR; -1 for any other command.
+int cmdBackupWithoutStore(const DataDir &dir, const QStringList &words)
+{
+    const QString cmd = words.value(0);
+    if (cmd == QLatin1String("verify-backup")) {
+        if (words.size() != 2)
+            return usage(QStringLiteral("verify-backup needs one FILE"));
+        const auto r = SchoolBackup::verify(words[1]);
+        if (!r)
+            return fail(r.error());
+        printJson(r->toJson());
+        return kExitOk;
+    }
+    if (cmd != QLatin1String("restore"))
+        return -1;
+    const Args r = Args::parse(words.mid(1), {QStringLiteral("from")});
+    if (!r.error.isEmpty() || !r.positional.isEmpty() || !r.options.contains(QStringLiteral("from")))
+        return usage(r.error.isEmpty() ? QStringLiteral("restore needs --from FILE") : r.error);
+    const QString actor = QStringLiteral("admin:%1").arg(
+        qEnvironmentVariable("SUDO_USER", qEnvironmentVariable("USER", QStringLiteral("root"))));
+    SystemClock clock;
+    const auto restored = SchoolBackup::restore(r.options.value(QStringLiteral("from")), dir, actor, clock.nowMs());
+    if (!restored)
+        return fail(restored.error());
+    for (const QString &warning : restored->warnings)
+        fail(QStringLiteral("note: %1").arg(warning), kExitOk);
+    printJson(restored->toJson());
+    return kExitOk;
+}
+
 int cmdAdmin(const Args &a)
 {
     const DataDir dir(a.options.value(QStringLiteral("data")));
     if (a.positional.size() < 2)
         return usage(QStringLiteral("admin needs a command"));
+    if (const int rc = cmdBackupWithoutStore(dir, a.positional.mid(1)); rc >= 0)
+        return rc;
     auto opened = openStore(dir);
     if (!opened)
         return fail(opened.error());
@@ -266,6 +337,18 @@ int cmdAdmin(const Args &a)
     const QStringList rest = a.positional.mid(2);
     const QString actor = QStringLiteral("admin:%1").arg(qEnvironmentVariable("SUDO_USER", qEnvironmentVariable("USER", QStringLiteral("root"))));
 
+    if (cmd == QLatin1String("backup")) {
+        const Args b = Args::parse(rest, {QStringLiteral("out")});
+        if (!b.error.isEmpty() || !b.positional.isEmpty() || !b.options.contains(QStringLiteral("out")))
+            return usage(b.error.isEmpty() ? QStringLiteral("backup needs --out FILE") : b.error);
+        const auto r = SchoolBackup::create(store, dir, b.options.value(QStringLiteral("out")), actor, clock.nowMs());
+        if (!r)
+            return fail(r.error());
+        for (const QString &warning : r->warnings)
+            fail(QStringLiteral("warning: %1").arg(warning), kExitOk);
+        printJson(r->toJson());
+        return kExitOk;
+    }
     if (cmd == QLatin1String("import-school")) {
         if (rest.size() != 1)
             return usage(QStringLiteral("import-school needs one FILE.json"));
@@ -343,7 +426,7 @@ int cmdAdmin(const Args &a)
         ServerStore::Transaction tx(store);
         Status s = store.setPassword(user->id, hash.value());
         if (s)
-            s = store.revokeSessionsOfUser(user->id, clock.nowMs());
+            s = store.endSessionsOfUser(user->id, clock.nowMs(), QStringLiteral("password changed"));
         if (s)
             s = store.audit(actor, QStringLiteral("admin"), QStringLiteral("set-password"), user->username, {}, clock.nowMs());
         if (s)
@@ -370,7 +453,7 @@ int cmdAdmin(const Args &a)
         } else if (rest[0] == QLatin1String("disable")) {
             s = store.setUserState(user->id, QStringLiteral("disabled"));
             if (s)
-                s = store.revokeSessionsOfUser(user->id, clock.nowMs());
+                s = store.endSessionsOfUser(user->id, clock.nowMs(), QStringLiteral("account disabled"));
             result.insert(QStringLiteral("state"), QStringLiteral("disabled"));
         } else if (rest[0] == QLatin1String("enable")) {
             s = store.setUserState(user->id, user->passwordHash.isEmpty() ? QStringLiteral("invited") : QStringLiteral("active"));
@@ -386,6 +469,23 @@ int cmdAdmin(const Args &a)
         if (!s)
             return fail(s.error());
         printJson(result);
+        return kExitOk;
+    }
+    if (cmd == QLatin1String("sessions")) {
+        const Args r = Args::parse(rest, {QStringLiteral("revoke")});
+        if (!r.error.isEmpty() || r.positional.size() != 1)
+            return usage(r.error.isEmpty() ? QStringLiteral("sessions needs one USERNAME") : r.error);
+        const auto lifetimes = dir.sessionLifetimes();
+        if (!lifetimes)
+            return fail(lifetimes.error());
+        const SessionAdmin sessions(store, clock, lifetimes.value());
+        const auto result = r.options.contains(QStringLiteral("revoke"))
+                                ? sessions.revoke(r.positional[0], r.options.value(QStringLiteral("revoke")), actor)
+                                : sessions.list(r.positional[0],
+                                                QTimeZone(store.school().value_or(SchoolSettings{}).timeZone.toUtf8()));
+        if (!result)
+            return fail(result.error());
+        printJson(result.value());
         return kExitOk;
     }
     if (cmd == QLatin1String("release")) {
@@ -474,6 +574,8 @@ int runCommandLine(const QStringList &arguments)
             return usage(QStringLiteral("--data DIR is required"));
         return cmdAdmin(adminArgs);
     }
+    if (command == QLatin1String("doctor"))
+        return cmdDoctor(arguments.mid(2));
     const Args a = Args::parse(arguments.mid(2), {QStringLiteral("data"), QStringLiteral("host"), QStringLiteral("listen")});
     if (!a.error.isEmpty())
         return usage(a.error);

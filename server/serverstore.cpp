@@ -18,35 +18,6 @@ QByteArray serialise(const google::protobuf::MessageLite &m)
 }
 } // namespace
 
-QString roleName(wire::Role role)
-{
-    switch (role) {
-    case wire::ROLE_ADMIN:
-        return QStringLiteral("admin");
-    case wire::ROLE_LEAD:
-        return QStringLiteral("lead");
-    case wire::ROLE_PRACTITIONER:
-        return QStringLiteral("practitioner");
-    case wire::ROLE_PARENT:
-        return QStringLiteral("parent");
-    default:
-        return {};
-    }
-}
-
-wire::Role roleFromName(const QString &name)
-{
-    if (name == QLatin1String("admin"))
-        return wire::ROLE_ADMIN;
-    if (name == QLatin1String("lead"))
-        return wire::ROLE_LEAD;
-    if (name == QLatin1String("practitioner"))
-        return wire::ROLE_PRACTITIONER;
-    if (name == QLatin1String("parent"))
-        return wire::ROLE_PARENT;
-    return wire::ROLE_UNSPECIFIED;
-}
-
 ServerStore::ServerStore(std::unique_ptr<Database> database) : m_database(std::move(database)) { }
 
 ServerStore::~ServerStore() = default;
@@ -156,6 +127,47 @@ Status ServerStore::setMeta(const QString &key, const QString &value)
     return exec(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) "
                                "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
                 {key, value});
+}
+
+// ------------------------------------------------------------------ backup
+
+int ServerStore::schemaVersion() const
+{
+    return m_database->schemaVersion();
+}
+
+Status ServerStore::snapshotInto(const QString &path)
+{
+    if (Status s = exec(QStringLiteral("VACUUM INTO ?"), {path}); !s)
+        return Status::failure(QStringLiteral("cannot take a snapshot of the database: %1").arg(m_lastError));
+    return {};
+}
+
+QString ServerStore::integrityProblems()
+{
+    bool ok = false;
+    QSqlQuery q = run(QStringLiteral("PRAGMA quick_check"), {}, &ok);
+    if (!ok)
+        return m_lastError;
+    QStringList problems;
+    while (q.next()) {
+        const QString line = q.value(0).toString();
+        if (line != QLatin1String("ok"))
+            problems.append(line);
+    }
+    return problems.join(QStringLiteral("; "));
+}
+
+QStringList ServerStore::completeMediaObjects()
+{
+    QSqlQuery q = run(QStringLiteral("SELECT sha256 FROM media WHERE original_done = 1 "
+                                     "UNION SELECT thumbnail_sha256 FROM media "
+                                     "WHERE thumbnail_done = 1 AND thumbnail_size > 0 ORDER BY 1"),
+                      {});
+    QStringList hashes;
+    while (q.next())
+        hashes.append(q.value(0).toString());
+    return hashes;
 }
 
 // ------------------------------------------------------------------ school
@@ -495,8 +507,101 @@ std::optional<SessionRecord> ServerStore::sessionByTokenHash(const QByteArray &t
     if (!q.next())
         return std::nullopt;
     return SessionRecord{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(),
-                         q.value(3).toLongLong(), q.value(4).toLongLong()};
+                         q.value(3).toLongLong(), q.value(4).toLongLong(), 0, QString()};
 }
+
+Status ServerStore::endSession(qint64 sessionId, qint64 now, const QString &reason)
+{
+    return exec(QStringLiteral("UPDATE sessions SET revoked_at = ?, end_reason = ? WHERE id = ? AND revoked_at IS NULL"),
+                {now, reason, sessionId});
+}
+
+Status ServerStore::endSessionsOfUser(qint64 userId, qint64 now, const QString &reason)
+{
+    return exec(QStringLiteral("UPDATE sessions SET revoked_at = ?, end_reason = ? WHERE user_id = ? AND revoked_at IS NULL"),
+                {now, reason, userId});
+}
+
+QList<SessionRecord> ServerStore::sessionsOfUser(qint64 userId)
+{
+    QList<SessionRecord> out;
+    QSqlQuery q = run(QStringLiteral("SELECT id, user_id, device, created_at, last_used_at, COALESCE(revoked_at, 0), "
+                                     "COALESCE(end_reason, '') FROM sessions WHERE user_id = ? ORDER BY id DESC"),
+                      {userId});
+    while (q.next()) {
+        SessionRecord r{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(),
+                        q.value(3).toLongLong(), q.value(4).toLongLong(), q.value(5).toLongLong(),
+                        q.value(6).toString()};
+        if (r.revokedAt && r.endReason.isEmpty())
+            r.endReason = QStringLiteral("revoked");
+        out.append(r);
+    }
+    return out;
+}
+
+// ------------------------------------------------------------------ sign-in throttling
+
+Result<qint64> ServerStore::addLoginFailure(const QString &key, qint64 at)
+{
+    bool ok = false;
+    QSqlQuery q = run(QStringLiteral("INSERT INTO login_failures (key, at) VALUES (?, ?)"), {key, at}, &ok);
+    if (!ok)
+        return Result<qint64>::failure(QStringLiteral("the database refused a change: %1").arg(m_lastError));
+    return q.lastInsertId().toLongLong();
+}
+
+Status ServerStore::removeLoginFailure(qint64 id)
+{
+    return exec(QStringLiteral("DELETE FROM login_failures WHERE id = ?"), {id});
+}
+
+QList<qint64> ServerStore::loginFailureTimes(const QString &key, qint64 sinceMs)
+{
+    QList<qint64> out;
+    QSqlQuery q = run(QStringLiteral("SELECT at FROM login_failures WHERE key = ? AND at >= ? ORDER BY at, id"),
+                      {key, sinceMs});
+    while (q.next())
+        out.append(q.value(0).toLongLong());
+    return out;
+}
+
+std::optional<ServerStore::LoginLock> ServerStore::loginLock(const QString &key)
+{
+    QSqlQuery q = run(QStringLiteral("SELECT level, locked_at, locked_until FROM login_locks WHERE key = ?"), {key});
+    if (!q.next())
+        return std::nullopt;
+    return LoginLock{key, q.value(0).toInt(), q.value(1).toLongLong(), q.value(2).toLongLong()};
+}
+
+Status ServerStore::saveLoginLock(const LoginLock &lock)
+{
+    return exec(QStringLiteral("INSERT INTO login_locks (key, level, locked_at, locked_until) VALUES (?, ?, ?, ?) "
+                               "ON CONFLICT(key) DO UPDATE SET level = excluded.level, "
+                               "locked_at = excluded.locked_at, locked_until = excluded.locked_until"),
+                {lock.key, lock.level, lock.lockedAt, lock.lockedUntil});
+}
+
+Status ServerStore::pruneLoginThrottle(qint64 locksBefore, qint64 failuresBefore)
+{
+    if (Status s = exec(QStringLiteral("DELETE FROM login_locks WHERE locked_until < ?"), {locksBefore}); !s)
+        return s;
+    return exec(QStringLiteral("DELETE FROM login_failures WHERE at < ?"), {failuresBefore});
+}
+
+// ------------------------------------------------------------------ review
+
+QList<ServerStore::AccountReview> ServerStore::accountsForReview()
+{
+    QList<AccountReview> out;
+    QSqlQuery q = run(QStringLiteral("SELECT username, role, state, password_hash IS NOT NULL AND password_hash != '', "
+                                     "created_at FROM users ORDER BY username"),
+                      {});
+    while (q.next())
+        out.append(AccountReview{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                                 q.value(3).toBool(), q.value(4).toLongLong()});
+    return out;
+}
+
 
 Status ServerStore::touchSession(qint64 sessionId, qint64 now)
 {

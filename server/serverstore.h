@@ -3,6 +3,7 @@
 #include "acorn.pb.h"
 #include "releasegate.h"
 #include "result.h"
+#include "roles.h"
 
 #include <QHash>
 #include <QList>
@@ -70,6 +71,8 @@ struct SessionRecord
     QString device;
     qint64 createdAt = 0;
     qint64 lastUsedAt = 0;
+    qint64 revokedAt = 0; // 0 while the session has not ended
+    QString endReason; // why it ended: "logged out", "password changed", ...
 };
 
 struct MediaRecord
@@ -173,6 +176,39 @@ public:
     Status touchSession(qint64 sessionId, qint64 now);
     Status revokeSession(qint64 sessionId, qint64 now);
     Status revokeSessionsOfUser(qint64 userId, qint64 now);
+    // Ends one session or all of a user's, recording why (shown by 'admin sessions').
+    Status endSession(qint64 sessionId, qint64 now, const QString &reason);
+    Status endSessionsOfUser(qint64 userId, qint64 now, const QString &reason);
+    // Every session of the user, ended ones included, newest first.
+    QList<SessionRecord> sessionsOfUser(qint64 userId);
+
+    // ---- sign-in throttling (LoginThrottle): failures and locks per key
+    struct LoginLock
+    {
+        QString key;
+        int level = 0;
+        qint64 lockedAt = 0;
+        qint64 lockedUntil = 0;
+    };
+    Result<qint64> addLoginFailure(const QString &key, qint64 at);
+    Status removeLoginFailure(qint64 id);
+    // Times of the key's failures at or after sinceMs, oldest first.
+    QList<qint64> loginFailureTimes(const QString &key, qint64 sinceMs);
+    std::optional<LoginLock> loginLock(const QString &key);
+    Status saveLoginLock(const LoginLock &lock);
+    // Forgets locks that ended before locksBefore and failures before failuresBefore.
+    Status pruneLoginThrottle(qint64 locksBefore, qint64 failuresBefore);
+
+    // ---- review (acorn-server doctor)
+    struct AccountReview
+    {
+        QString username;
+        QString role;
+        QString state;
+        bool hasPassword = false;
+        qint64 createdAt = 0;
+    };
+    QList<AccountReview> accountsForReview();
 
     // ---- observations
     std::optional<ObservationRecord> observation(const QString &id);
@@ -216,6 +252,17 @@ public:
     QString meta(const QString &key);
     Status setMeta(const QString &key, const QString &value);
 
+    // ---- backup (backup.h)
+    int schemaVersion() const;
+    // A consistent copy of the whole database in a new file (SQLite VACUUM INTO): a read
+    // transaction, so the server goes on serving and writing while it runs.
+    Status snapshotInto(const QString &path);
+    // SQLite's quick_check: empty when the file is sound, else what is wrong.
+    QString integrityProblems();
+    // The SHA-256 (hex) of every media object the database counts as complete: originals
+    // and thumbnails whose upload finished.
+    QStringList completeMediaObjects();
+
     QString lastError() const { return m_lastError; }
 
 private:
@@ -228,8 +275,5 @@ private:
     std::unique_ptr<Database> m_database;
     QString m_lastError;
 };
-
-QString roleName(wire::Role role);
-wire::Role roleFromName(const QString &name);
 
 } // namespace acorn::server

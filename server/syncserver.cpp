@@ -76,16 +76,25 @@ void SyncServer::incomingConnection(qintptr socketDescriptor)
         delete socket;
         return;
     }
+    if (m_handshaking.size() >= m_limits.maxPendingHandshakes) {
+        qCWarning(lcServerNet) << "refusing a connection from" << address << ": too many TLS handshakes at once";
+        socket->abort();
+        delete socket;
+        return;
+    }
     socket->setSslConfiguration(m_tls);
     auto *connection = new ClientConnection(socket, m_service, m_limits.handshakeTimeoutMs, m_limits.idleTimeoutMs, this);
     m_connections.insert(connection);
+    m_handshaking.insert(connection);
     m_perAddress[address]++;
     connect(connection, &ClientConnection::closed, this, &SyncServer::forget);
+    connect(connection, &ClientConnection::established, this, [this](ClientConnection *c) { m_handshaking.remove(c); });
     socket->startServerEncryption();
 }
 
 void SyncServer::forget(ClientConnection *c)
 {
+    m_handshaking.remove(c);
     if (!m_connections.remove(c))
         return;
     const QString address = c->peer();

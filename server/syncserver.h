@@ -16,6 +16,9 @@ struct ConnectionLimits
 {
     int maxConnections = 512;
     int maxConnectionsPerAddress = 64;
+    // TLS handshakes cost the server CPU: at most this many run at once, so a flood of
+    // half-open connections cannot crowd out the school's devices.
+    int maxPendingHandshakes = 64;
     int handshakeTimeoutMs = 10'000;
     int idleTimeoutMs = 5 * 60'000;
 };
@@ -31,6 +34,7 @@ public:
     ~SyncServer() override;
 
     int connectionCount() const { return static_cast<int>(m_connections.size()); }
+    int pendingHandshakeCount() const { return static_cast<int>(m_handshaking.size()); }
 
 protected:
     void incomingConnection(qintptr socketDescriptor) override;
@@ -42,6 +46,7 @@ private:
     QSslConfiguration m_tls;
     ConnectionLimits m_limits;
     QSet<ClientConnection *> m_connections;
+    QSet<ClientConnection *> m_handshaking;
     QHash<QString, int> m_perAddress;
 };
 

@@ -12,6 +12,7 @@
 #include <QMessageAuthenticationCode>
 #include <QRegularExpression>
 #include <QSet>
+#include <QTimer>
 #include <QTimeZone>
 #include <QUuid>
 #include <QtConcurrent/QtConcurrentRun>
@@ -69,6 +70,7 @@ SyncService::SyncService(ServerStore &store, MediaStore &media, const Clock &clo
     , m_store(store)
     , m_media(media)
     , m_clock(clock)
+    , m_throttle(store)
 {
     m_hashPool.setMaxThreadCount(kHashThreads);
     m_cursorKey = QByteArray::fromHex(m_store.meta(QStringLiteral("cursor_key")).toLatin1());
@@ -109,7 +111,7 @@ std::unique_ptr<SyncService::Snapshot> SyncService::snapshot()
     return snap;
 }
 
-Viewer SyncService::viewerFor(const UserRecord &user, const Snapshot &snap) const
+Viewer SyncService::viewerFor(const UserRecord &user, const Snapshot &snap)
 {
     Viewer v;
     v.userId = user.id;
@@ -131,7 +133,7 @@ Viewer SyncService::viewerFor(const UserRecord &user, const Snapshot &snap) cons
             v.cutoffs.insert(c.id, ReleaseGate::kEverything);
         break;
     case wire::ROLE_PRACTITIONER: {
-        const QSet<qint64> classIds = const_cast<ServerStore &>(m_store).staffClassIds(user.id);
+        const QSet<qint64> classIds = m_store.staffClassIds(user.id);
         for (const ChildRecord &c : snap.children) {
             if (classIds.contains(c.classId))
                 v.cutoffs.insert(c.id, ReleaseGate::kEverything);
@@ -179,7 +181,7 @@ void SyncService::handle(ConnectionState &state, const wire::Frame &frame, const
     std::optional<UserRecord> user;
     if (state.userId) {
         const auto session = m_store.sessionByTokenHash(state.tokenHash);
-        if (session && session->userId == state.userId)
+        if (session && session->userId == state.userId && sessionStillLive(*session, m_clock.nowMs()))
             user = m_store.userById(state.userId);
         if (!user || user->state != QLatin1String("active")) {
             state.userId = 0;
@@ -194,7 +196,7 @@ void SyncService::handle(ConnectionState &state, const wire::Frame &frame, const
     switch (frame.body_case()) {
     case wire::Frame::kLogout: {
         if (auto s = m_store.sessionByTokenHash(state.tokenHash))
-            m_store.revokeSession(s->id, m_clock.nowMs());
+            m_store.endSession(s->id, m_clock.nowMs(), QStringLiteral("signed out"));
         state.userId = 0;
         wire::Frame f;
         f.set_request_id(rid);
@@ -282,26 +284,47 @@ void SyncService::onLogin(ConnectionState &state, const wire::Frame &frame, cons
     const QString username = str(req.username()).trimmed().toLower();
     const QString password = str(req.password());
     state.device = str(req.device_name()).left(100);
+    const quint64 rid = frame.request_id();
+    state.userId = 0;
+    const LoginAttempt attempt = m_throttle.begin(username, state.peerAddress, m_clock.nowMs());
+    if (!attempt.allowed) {
+        refuseThrottled(state, username, QStringLiteral("login"), attempt, reply, rid);
+        return;
+    }
+    state.loginInProgress = true;
+    ConnectionState *statePtr = &state;
+    afterThrottleDelay(attempt, guard, [=, this] { verifyLogin(statePtr, guard, username, password, attempt, reply, rid); });
+}
+
+void SyncService::verifyLogin(ConnectionState *statePtr, QObject *guard, const QString &username,
+                              const QString &password, const LoginAttempt &attempt, const Reply &reply, quint64 rid)
+{
     const std::optional<UserRecord> user = m_store.userByUsername(username);
     const QString hash = user && !user->passwordHash.isEmpty() ? user->passwordHash : m_dummyHash;
-    const quint64 rid = frame.request_id();
-    state.loginInProgress = true;
-    state.userId = 0;
+    const QString device = statePtr->device;
+    const QString peer = statePtr->peerAddress;
 
     auto *watcher = new QFutureWatcher<bool>(this);
     QPointer<QObject> alive(guard);
-    ConnectionState *statePtr = &state;
     connect(watcher, &QFutureWatcherBase::finished, this, [=, this] {
         const bool verified = watcher->result();
         watcher->deleteLater();
+        const qint64 now = m_clock.nowMs();
+        const bool failed = !verified || !user || user->passwordHash.isEmpty();
+        // The throttle counts the attempt even when the connection went away meanwhile.
+        if (failed) {
+            m_store.audit(username, device, QStringLiteral("login"), peer, QStringLiteral("failure"), now);
+            qCInfo(lcServerAuth) << "failed sign-in from" << peer;
+            for (const ImposedLock &lock : m_throttle.failed(attempt, now))
+                auditLock(username, device, peer, lock, now);
+        } else {
+            m_throttle.succeeded(attempt);
+        }
         if (!alive)
             return; // the connection went away meanwhile
         ConnectionState &st = *statePtr;
         st.loginInProgress = false;
-        const qint64 now = m_clock.nowMs();
-        if (!verified || !user || user->passwordHash.isEmpty()) {
-            m_store.audit(username, st.device, QStringLiteral("login"), st.peerAddress, QStringLiteral("failure"), now);
-            qCInfo(lcServerAuth) << "failed sign-in from" << st.peerAddress;
+        if (failed) {
             reply(errorFrame(rid, wire::Error::AUTH_FAILED,
                              QStringLiteral("the username or password is not right: check them and try again")));
             return;
@@ -321,19 +344,92 @@ void SyncService::onLogin(ConnectionState &state, const wire::Frame &frame, cons
     watcher->setFuture(QtConcurrent::run(&m_hashPool, [password, hash] { return crypto::verifyPassword(password, hash); }));
 }
 
+void SyncService::afterThrottleDelay(const LoginAttempt &attempt, QObject *guard, const std::function<void()> &next)
+{
+    if (attempt.delayMs <= 0) {
+        next();
+        return;
+    }
+    // A timer, not a sleep: every other connection is served meanwhile.
+    QPointer<QObject> alive(guard);
+    QTimer::singleShot(std::chrono::milliseconds(attempt.delayMs), this, [=, this] {
+        if (!alive) {
+            m_throttle.abandoned(attempt); // nothing was tried
+            return;
+        }
+        next();
+    });
+}
+
+void SyncService::refuseThrottled(const ConnectionState &state, const QString &username, const QString &how,
+                                  const LoginAttempt &attempt, const Reply &reply, quint64 rid)
+{
+    const qint64 now = m_clock.nowMs();
+    for (const ImposedLock &lock : attempt.imposed)
+        auditLock(username, state.device, state.peerAddress, lock, now);
+    const qint64 seconds = std::max<qint64>(1, (attempt.retryAfterMs + 999) / 1000);
+    const QString wait = seconds < 120 ? QStringLiteral("%1 seconds").arg(seconds)
+                                       : QStringLiteral("%1 minutes").arg((seconds + 59) / 60);
+    const QString message = attempt.refusedBy == QLatin1String("address")
+        ? QStringLiteral("too many failed sign-ins from this network: wait %1 and try again").arg(wait)
+        : QStringLiteral("too many failed sign-ins for this account: wait %1 and try again, "
+                         "or ask the school to set a new password")
+              .arg(wait);
+    // Debug only: refusals come as fast as an attacker sends them; the lock itself was
+    // logged (and audited) once.
+    qCDebug(lcServerAuth).noquote() << how << "refused for" << seconds << "s (" << attempt.refusedBy
+                                    << "throttled) from" << state.peerAddress;
+    wire::Frame f = errorFrame(rid, wire::Error::THROTTLED, message);
+    f.mutable_error()->set_retry_after_seconds(static_cast<quint32>(std::min<qint64>(seconds, 24 * 3600)));
+    reply(f);
+}
+
+void SyncService::auditLock(const QString &username, const QString &device, const QString &peer,
+                            const ImposedLock &lock, qint64 now)
+{
+    const QString detail = QStringLiteral("%1 locked for %2 s after %3 failed sign-ins%4 (lock %5 in a row)")
+                               .arg(lock.kind)
+                               .arg(lock.durationMs / 1000)
+                               .arg(lock.failures)
+                               .arg(lock.hourlyCap ? QStringLiteral(" in an hour") : QString())
+                               .arg(lock.level + 1);
+    m_store.audit(username, device, QStringLiteral("login-throttle"), peer, detail, now);
+    qCWarning(lcServerAuth).noquote() << "sign-in throttle:" << lock.kind << "locked for" << lock.durationMs / 1000
+                                      << "s after" << lock.failures << "failures; from" << peer;
+}
+
+bool SyncService::sessionStillLive(const SessionRecord &session, qint64 now)
+{
+    const SessionLifetimes::State s = m_lifetimes.stateOf(session, now);
+    if (s == SessionLifetimes::State::Idle || s == SessionLifetimes::State::TooOld) {
+        m_store.endSession(session.id, now, SessionLifetimes::endReason(s));
+        qCInfo(lcServerAuth) << "session" << session.id << "of user" << session.userId << "expired:"
+                             << SessionLifetimes::stateName(s);
+        return false;
+    }
+    if (s != SessionLifetimes::State::Active)
+        return false;
+    // Idle time is measured to the minute: no write on every request.
+    if (now - session.lastUsedAt > 60'000)
+        m_store.touchSession(session.id, now);
+    return true;
+}
+
 void SyncService::onTokenLogin(ConnectionState &state, const wire::Frame &frame, const Reply &reply)
 {
     const wire::TokenLoginRequest &req = frame.token_login();
     state.device = str(req.device_name()).left(100);
     const QByteArray tokenHash = crypto::sha256(QByteArray::fromStdString(req.token()));
     const auto session = m_store.sessionByTokenHash(tokenHash);
-    const auto user = session ? m_store.userById(session->userId) : std::nullopt;
-    if (!session || !user || user->state != QLatin1String("active")) {
+    const qint64 now = m_clock.nowMs();
+    const bool live = session && sessionStillLive(*session, now);
+    const auto user = live ? m_store.userById(session->userId) : std::nullopt;
+    if (!live || !user || user->state != QLatin1String("active")) {
         reply(errorFrame(frame.request_id(), wire::Error::UNAUTHENTICATED,
                          QStringLiteral("this device's sign-in has ended: please sign in again")));
         return;
     }
-    m_store.touchSession(session->id, m_clock.nowMs());
+    m_store.touchSession(session->id, now);
     state.userId = user->id;
     state.tokenHash = tokenHash;
     wire::Frame f;
@@ -351,17 +447,41 @@ void SyncService::onActivate(ConnectionState &state, const wire::Frame &frame, c
     const quint64 rid = frame.request_id();
     const QString username = str(req.username()).trimmed().toLower();
     state.device = str(req.device_name()).left(100);
+    const QString code = str(req.code());
     const QString newPassword = str(req.new_password());
+    const LoginAttempt attempt = m_throttle.begin(username, state.peerAddress, m_clock.nowMs());
+    if (!attempt.allowed) {
+        refuseThrottled(state, username, QStringLiteral("activate"), attempt, reply, rid);
+        return;
+    }
+    if (attempt.delayMs <= 0) {
+        activate(state, guard, username, code, newPassword, attempt, reply, rid);
+        return;
+    }
+    state.loginInProgress = true;
+    ConnectionState *statePtr = &state;
+    afterThrottleDelay(attempt, guard, [=, this] {
+        statePtr->loginInProgress = false;
+        activate(*statePtr, guard, username, code, newPassword, attempt, reply, rid);
+    });
+}
+
+void SyncService::activate(ConnectionState &state, QObject *guard, const QString &username, const QString &code,
+                           const QString &newPassword, const LoginAttempt &attempt, const Reply &reply, quint64 rid)
+{
     const auto user = m_store.userByUsername(username);
     const qint64 now = m_clock.nowMs();
-    const QString codeHash = crypto::sha256Hex(crypto::normaliseActivationCode(str(req.code())).toUtf8());
+    const QString codeHash = crypto::sha256Hex(crypto::normaliseActivationCode(code).toUtf8());
     if (!user || user->activationHash.isEmpty()
         || !crypto::constantTimeEquals(codeHash.toLatin1(), user->activationHash.toLatin1())) {
         m_store.audit(username, state.device, QStringLiteral("activate"), state.peerAddress, QStringLiteral("failure"), now);
+        for (const ImposedLock &lock : m_throttle.failed(attempt, now))
+            auditLock(username, state.device, state.peerAddress, lock, now);
         reply(errorFrame(rid, wire::Error::AUTH_FAILED,
                          QStringLiteral("that activation code is not right: check the letter and try again")));
         return;
     }
+    m_throttle.succeeded(attempt); // the code was right: whatever follows is no guess
     if (user->activationExpires < now) {
         reply(errorFrame(rid, wire::Error::CODE_EXPIRED,
                          QStringLiteral("that activation code has expired: ask the school for a new one")));
@@ -397,7 +517,7 @@ void SyncService::onActivate(ConnectionState &state, const wire::Frame &frame, c
         ServerStore::Transaction tx(m_store);
         Status s = m_store.setPassword(userId, hashed.value());
         if (s)
-            s = m_store.revokeSessionsOfUser(userId, m_clock.nowMs());
+            s = m_store.endSessionsOfUser(userId, m_clock.nowMs(), QStringLiteral("password set by activation"));
         if (s)
             s = m_store.audit(fresh->username, st.device, QStringLiteral("activate"), st.peerAddress,
                               QStringLiteral("success"), m_clock.nowMs());

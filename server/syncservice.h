@@ -2,6 +2,8 @@
 
 #include "acorn.pb.h"
 #include "journalrules.h"
+#include "loginthrottle.h"
+#include "sessionlifetimes.h"
 #include "result.h"
 
 #include <QObject>
@@ -53,18 +55,38 @@ public:
     Result<qint64> releaseClass(const QString &className, const QString &throughDate, const QString &actor,
                                 const QString &device);
 
+    // How long sign-ins last (acorn-server.conf [sessions]); applied to every request.
+    void setSessionLifetimes(const SessionLifetimes &lifetimes) { m_lifetimes = lifetimes; }
+    const SessionLifetimes &sessionLifetimes() const { return m_lifetimes; }
+    // How failed sign-ins are slowed and refused; tests shorten the delays.
+    void setThrottlePolicy(const LoginThrottlePolicy &policy) { m_throttle.setPolicy(policy); }
+    const LoginThrottlePolicy &throttlePolicy() const { return m_throttle.policy(); }
+
     // Threads for password hashing; each scrypt hash holds 128 MiB while it runs.
     static constexpr int kHashThreads = 2;
 
 private:
     struct Snapshot;
     std::unique_ptr<Snapshot> snapshot();
-    Viewer viewerFor(const UserRecord &user, const Snapshot &snap) const;
+    Viewer viewerFor(const UserRecord &user, const Snapshot &snap);
 
     void onHello(ConnectionState &state, const wire::Frame &frame, const Reply &reply);
     void onLogin(ConnectionState &state, const wire::Frame &frame, const Reply &reply, QObject *guard);
     void onTokenLogin(ConnectionState &state, const wire::Frame &frame, const Reply &reply);
     void onActivate(ConnectionState &state, const wire::Frame &frame, const Reply &reply, QObject *guard);
+    // Sign-in steps after the throttle let an attempt through (and its delay passed).
+    void verifyLogin(ConnectionState *state, QObject *guard, const QString &username, const QString &password,
+                     const LoginAttempt &attempt, const Reply &reply, quint64 rid);
+    void activate(ConnectionState &state, QObject *guard, const QString &username, const QString &code,
+                  const QString &newPassword, const LoginAttempt &attempt, const Reply &reply, quint64 rid);
+    // Runs `next` after the attempt's delay (a timer), unless the connection closes first.
+    void afterThrottleDelay(const LoginAttempt &attempt, QObject *guard, const std::function<void()> &next);
+    void refuseThrottled(const ConnectionState &state, const QString &username, const QString &how,
+                         const LoginAttempt &attempt, const Reply &reply, quint64 rid);
+    void auditLock(const QString &username, const QString &device, const QString &peer, const ImposedLock &lock,
+                   qint64 now);
+    // Whether a session may still be used now; ends it (recording why) when it expired.
+    bool sessionStillLive(const SessionRecord &session, qint64 now);
     void onPull(const UserRecord &user, const wire::Frame &frame, const Reply &reply);
     void onPush(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame, const Reply &reply);
     void onUploadBegin(const UserRecord &user, const wire::Frame &frame, const Reply &reply);
@@ -93,6 +115,8 @@ private:
     ServerStore &m_store;
     MediaStore &m_media;
     const Clock &m_clock;
+    LoginThrottle m_throttle;
+    SessionLifetimes m_lifetimes;
     QThreadPool m_hashPool;
     QString m_dummyHash; // verified against for unknown users, so timing reveals nothing
     QByteArray m_cursorKey;

@@ -2,6 +2,7 @@
 
 #include "clientstore.h"
 #include "mediapipeline.h"
+#include "roles.h"
 #include "syncengine.h"
 #include "timeutil.h"
 #include "tlspin.h"
@@ -87,22 +88,6 @@ int exitFor(SyncError e)
 bool isStaffRole(const QString &role)
 {
     return role == QLatin1String("lead") || role == QLatin1String("practitioner");
-}
-
-QString roleText(wire::Role r)
-{
-    switch (r) {
-    case wire::ROLE_ADMIN:
-        return QStringLiteral("admin");
-    case wire::ROLE_LEAD:
-        return QStringLiteral("lead");
-    case wire::ROLE_PRACTITIONER:
-        return QStringLiteral("practitioner");
-    case wire::ROLE_PARENT:
-        return QStringLiteral("parent");
-    default:
-        return {};
-    }
 }
 
 QJsonObject observationJson(const wire::Observation &o, bool withNote)
@@ -289,7 +274,7 @@ private:
         m_engine->start();
         loop.exec();
         if (m_engine->error() == SyncError::None && m_engine->report().role != wire::ROLE_UNSPECIFIED)
-            m_store->setSetting(QStringLiteral("role"), roleText(m_engine->report().role));
+            m_store->setSetting(QStringLiteral("role"), roleName(m_engine->report().role));
         return *m_engine;
     }
 

@@ -5,6 +5,7 @@
 #include <QAtomicInt>
 #include <QDir>
 #include <QFileInfo>
+#include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -272,6 +273,15 @@ Status ClientStore::applyPull(const wire::PullReply &page)
                          {QString::fromStdString(c.name()), bytesOf(c)});
         }
     }
+    if (s && !page.school_time_zone().empty())
+        s = exec(QStringLiteral("INSERT OR REPLACE INTO settings (key, value) VALUES ('school_time_zone', ?)"),
+                 {QString::fromStdString(page.school_time_zone())});
+    if (s && page.calendar_size() > 0) {
+        wire::PullReply calendarOnly; // the calendar kept as one serialised message
+        *calendarOnly.mutable_calendar() = page.calendar();
+        s = exec(QStringLiteral("INSERT OR REPLACE INTO settings (key, value) VALUES ('calendar', ?)"),
+                 {QString::fromLatin1(bytesOf(calendarOnly).toBase64())});
+    }
     if (s)
         s = exec(QStringLiteral("INSERT OR REPLACE INTO settings (key, value) VALUES ('cursor', ?)"),
                  {QString::fromLatin1(QByteArray::fromStdString(page.next_cursor()).toBase64())});
@@ -329,6 +339,17 @@ QList<wire::ClassInfo> ClientStore::classes()
     return out;
 }
 
+QString ClientStore::schoolTimeZone()
+{
+    return setting(QStringLiteral("school_time_zone"));
+}
+
+QList<wire::HalfTermInfo> ClientStore::calendar()
+{
+    const auto holder = parse<wire::PullReply>(QByteArray::fromBase64(setting(QStringLiteral("calendar")).toLatin1()));
+    return QList<wire::HalfTermInfo>(holder.calendar().begin(), holder.calendar().end());
+}
+
 QByteArray ClientStore::cursor()
 {
     return QByteArray::fromBase64(setting(QStringLiteral("cursor")).toLatin1());
@@ -347,6 +368,80 @@ QString ClientStore::setting(const QString &key)
 Status ClientStore::setSetting(const QString &key, const QString &value)
 {
     return exec(QStringLiteral("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"), {key, value});
+}
+
+// ------------------------------------------------------------------ staff app
+
+QHash<QString, int> ClientStore::observationCounts(qint64 fromMs, qint64 toMs)
+{
+    QHash<QString, QSet<QString>> ids; // child -> observation ids
+    QSet<QString> queued;
+    for (const OutboxItem &item : outbox()) {
+        const QString id = QString::fromStdString(item.observation.id());
+        queued.insert(id);
+        const qint64 at = item.observation.observed_at_ms();
+        if (item.observation.deleted() || at < fromMs || at >= toMs)
+            continue;
+        for (const std::string &ref : item.observation.child_refs())
+            ids[QString::fromStdString(ref)].insert(id);
+    }
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT o.id, c.child_ref, o.payload FROM observations o JOIN observation_children c "
+                             "ON c.observation_id = o.id WHERE o.observed_at >= ? AND o.observed_at < ?"));
+    q.addBindValue(fromMs);
+    q.addBindValue(toMs);
+    q.exec();
+    while (q.next()) {
+        const QString id = q.value(0).toString();
+        if (queued.contains(id) || parse<wire::Observation>(q.value(2).toByteArray()).deleted())
+            continue;
+        ids[q.value(1).toString()].insert(id);
+    }
+    QHash<QString, int> out;
+    for (auto it = ids.cbegin(); it != ids.cend(); ++it)
+        out.insert(it.key(), static_cast<int>(it.value().size()));
+    return out;
+}
+
+Status ClientStore::requeueOnto(const QString &observationId, const QString &newChangeId, quint64 baseRevision)
+{
+    return exec(QStringLiteral("UPDATE outbox SET change_id = ?, base_revision = ?, state = 'pending', reason = '' "
+                               "WHERE observation_id = ?"),
+                {newChangeId, static_cast<qint64>(baseRevision), observationId});
+}
+
+Result<QStringList> ClientStore::discardOutboxItem(const QString &observationId)
+{
+    using R = Result<QStringList>;
+    QStringList files;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT path FROM outbox_media WHERE observation_id = ? AND done = 0"));
+    q.addBindValue(observationId);
+    if (!q.exec())
+        return R::failure(QStringLiteral("local store: %1").arg(q.lastError().text()));
+    while (q.next())
+        files.append(q.value(0).toString());
+    if (!m_db.transaction())
+        return R::failure(m_db.lastError().text());
+    Status s = exec(QStringLiteral("DELETE FROM outbox WHERE observation_id = ?"), {observationId});
+    if (s)
+        s = exec(QStringLiteral("DELETE FROM outbox_media WHERE observation_id = ? AND done = 0"), {observationId});
+    if (!s || !m_db.commit()) {
+        m_db.rollback();
+        return R::failure(s ? m_db.lastError().text() : s.error());
+    }
+    return files;
+}
+
+QString ClientStore::queuedMediaPath(const QString &mediaId, int variant)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT path FROM outbox_media WHERE media_id = ? AND variant = ?"));
+    q.addBindValue(mediaId);
+    q.addBindValue(variant);
+    if (!q.exec() || !q.next())
+        return {};
+    return q.value(0).toString();
 }
 
 } // namespace acorn::client

@@ -3,6 +3,7 @@
 #include "acorn.pb.h"
 #include "result.h"
 
+#include <QHash>
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
@@ -63,9 +64,27 @@ public:
     QList<wire::Child> roster();
     QList<wire::ClassInfo> classes();
     QByteArray cursor();
+    // The school's IANA time zone and half terms from the last pull (empty before one).
+    QString schoolTimeZone();
+    QList<wire::HalfTermInfo> calendar();
 
     QString setting(const QString &key);
     Status setSetting(const QString &key, const QString &value);
+
+    // ---- staff app (acorn-staff)
+    // How many observations tag each child with an observed-at time in [fromMs, toMs):
+    // the synced cache and the outbox together (an edit waiting to be sent counts once,
+    // as its local version; deleted ones do not count).
+    QHash<QString, int> observationCounts(qint64 fromMs, qint64 toMs);
+    // Sends a conflicting or refused local edit again, now based on `baseRevision` (the
+    // server copy the user has seen), as a new change.
+    Status requeueOnto(const QString &observationId, const QString &newChangeId, quint64 baseRevision);
+    // Drops the local edit of an observation whatever its state, with its media not yet
+    // uploaded; returns the files of that media so the caller can delete them.
+    Result<QStringList> discardOutboxItem(const QString &observationId);
+    // The file of one variant of a media item queued from this device (uploaded or not),
+    // or empty.
+    QString queuedMediaPath(const QString &mediaId, int variant);
 
     static constexpr int kSchemaVersion = 1;
 

@@ -61,6 +61,8 @@ bool SyncEngine::handleError(const wire::Frame &reply)
         return false;
     const wire::Error &e = reply.error();
     const QString msg = str(e.message());
+    m_serverError = e.code();
+    m_retryAfterSeconds = e.retry_after_seconds();
     switch (e.code()) {
     case wire::Error::AUTH_FAILED:
     case wire::Error::ACCOUNT_LOCKED:

@@ -78,6 +78,11 @@ public:
     const SyncReport &report() const { return m_report; }
     ServerConnection *connection() const { return m_connection; }
     QString presentedPin() const;
+    // The server's error code when the server refused (wire::Error::UNKNOWN otherwise):
+    // lets an app tell a wrong password from a used activation code or a locked account.
+    wire::Error::Code serverError() const { return m_serverError; }
+    // Seconds the server asked to wait before trying again (THROTTLED), or 0.
+    quint32 retryAfterSeconds() const { return m_retryAfterSeconds; }
 
 signals:
     // stage: "connecting", "signing in", "sending", "uploading", "receiving"
@@ -100,6 +105,8 @@ private:
     SyncError m_error = SyncError::None;
     QString m_errorString;
     bool m_finished = false;
+    wire::Error::Code m_serverError = wire::Error::UNKNOWN;
+    quint32 m_retryAfterSeconds = 0;
 
     // upload state
     QList<OutboxMedia> m_uploads;

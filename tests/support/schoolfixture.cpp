@@ -3,6 +3,7 @@
 #include "crypto.h"
 #include "protocol.h"
 #include "schoolimporter.h"
+#include "sessionlifetimes.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -597,6 +598,12 @@ ServerHarness::ServerHarness(qint64 startMs)
     }
     store->setMeta(QStringLiteral("dummy_password_hash"), dummy.value());
     service = std::make_unique<server::SyncService>(*store, *media, clock);
+    // The rule tests move the clock across a whole school year with devices that stay
+    // signed in; session expiry is a rule of its own, tested elsewhere.
+    server::SessionLifetimes lifetimes;
+    lifetimes.idleDays = 100 * 365;
+    lifetimes.maxAgeDays = 100 * 365;
+    service->setSessionLifetimes(lifetimes);
 }
 
 ServerHarness::~ServerHarness()

@@ -301,9 +301,22 @@ private slots:
     {
         OPEN_STORE(s);
         QVERIFY(importSchool(*s, toBytes(schoolDocument())));
-        const auto r = importSchool(*s,
-            toBytes(edited(schoolDocument(), QStringLiteral("children"), 2,
-                QStringLiteral("family"), QStringLiteral("F1"))));
+        const QJsonObject moved = edited(schoolDocument(), QStringLiteral("children"), 2,
+            QStringLiteral("family"), QStringLiteral("F1"));
+        // Judged by the school as it will be after the import: Ben Brown's family F2 has
+        // no child left, so the file is refused (and the same file is refused however many
+        // times it is imported) and nothing changes.
+        const auto refused = importSchool(*s, toBytes(moved));
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().contains(QStringLiteral("no child belongs to family 'F2'")),
+            qPrintable(refused.error()));
+        QCOMPARE(s->store->childByRef(QStringLiteral("C003"))->familyRef, QStringLiteral("F2"));
+        // Without Ben Brown's line (his account stays, with no child to see), it is accepted.
+        QJsonObject movedWithoutBen = moved;
+        QJsonArray guardians = moved.value(QStringLiteral("guardians")).toArray();
+        guardians.removeAt(1);
+        movedWithoutBen.insert(QStringLiteral("guardians"), guardians);
+        const auto r = importSchool(*s, toBytes(movedWithoutBen));
         QVERIFY2(r, qPrintable(r.error()));
         QCOMPARE(s->store->childByRef(QStringLiteral("C003"))->familyRef, QStringLiteral("F1"));
         QCOMPARE(s->store->childByRef(QStringLiteral("C003"))->familyId,

@@ -1,0 +1,109 @@
+#include "rostersummary.h"
+
+#include <QCoreApplication>
+#include <QDate>
+#include <QDateTime>
+#include <QHash>
+
+#include <algorithm>
+
+namespace acorn::client {
+
+namespace {
+
+qint64 startOfDayMs(const QDate &day, const QTimeZone &zone)
+{
+    return day.startOfDay(zone).toMSecsSinceEpoch();
+}
+
+} // namespace
+
+CountingPeriod CountingPeriod::current(
+    const QList<wire::HalfTermInfo> &calendar, const QTimeZone &schoolZone, qint64 nowMs)
+{
+    const QTimeZone zone = schoolZone.isValid() ? schoolZone : QTimeZone::systemTimeZone();
+    struct Term
+    {
+        QString name;
+        QDate first;
+        QDate last;
+    };
+    QList<Term> terms;
+    for (const wire::HalfTermInfo &h : calendar) {
+        const Term t { QString::fromStdString(h.name()),
+            QDate::fromString(QString::fromStdString(h.first_day()), Qt::ISODate),
+            QDate::fromString(QString::fromStdString(h.last_day()), Qt::ISODate) };
+        if (t.first.isValid() && t.last.isValid() && t.first <= t.last)
+            terms.append(t);
+    }
+    std::sort(
+        terms.begin(), terms.end(), [](const Term &a, const Term &b) { return a.last < b.last; });
+    const QDate today
+        = QDateTime::fromMSecsSinceEpoch(nowMs, QTimeZone::utc()).toTimeZone(zone).date();
+    for (qsizetype i = 0; i < terms.size(); ++i) {
+        if (today > terms[i].last)
+            continue;
+        if (i == 0 && today < terms[i].first)
+            break; // before the calendar starts
+        CountingPeriod p;
+        p.name = terms[i].name;
+        p.fromMs = startOfDayMs(i == 0 ? terms[i].first : terms[i - 1].last.addDays(1), zone);
+        p.toMs = startOfDayMs(terms[i].last.addDays(1), zone);
+        p.fromCalendar = true;
+        return p;
+    }
+    CountingPeriod p;
+    p.name = QCoreApplication::translate("acorn::client::RosterSummary", "the last 6 weeks");
+    p.toMs = startOfDayMs(today.addDays(1), zone);
+    p.fromMs = startOfDayMs(today.addDays(-41), zone);
+    return p;
+}
+
+QString ChildSummary::name() const
+{
+    return QStringLiteral("%1 %2")
+        .arg(QString::fromStdString(child.first_name()), QString::fromStdString(child.last_name()))
+        .trimmed();
+}
+
+CountingPeriod RosterSummary::currentPeriod(ClientStore &store, qint64 nowMs)
+{
+    return CountingPeriod::current(
+        store.calendar(), QTimeZone(store.schoolTimeZone().toLatin1()), nowMs);
+}
+
+QList<ChildSummary> RosterSummary::build(ClientStore &store, const CountingPeriod &period)
+{
+    const QHash<QString, int> counts = store.observationCounts(period.fromMs, period.toMs);
+    QList<ChildSummary> out;
+    QHash<QString, QList<int>> byClass;
+    for (const wire::Child &c : store.roster()) {
+        ChildSummary s;
+        s.child = c;
+        s.observations = counts.value(s.ref());
+        byClass[QString::fromStdString(c.class_name())].append(s.observations);
+        out.append(s);
+    }
+    QHash<QString, double> median;
+    for (auto it = byClass.begin(); it != byClass.end(); ++it) {
+        QList<int> v = it.value();
+        std::sort(v.begin(), v.end());
+        const qsizetype n = v.size();
+        median.insert(it.key(), n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0);
+    }
+    for (ChildSummary &s : out) {
+        const double m = median.value(QString::fromStdString(s.child.class_name()));
+        s.underObserved = s.observations == 0 || s.observations < m / 2.0;
+    }
+    std::sort(out.begin(), out.end(), [](const ChildSummary &a, const ChildSummary &b) {
+        const int byClassName
+            = QString::fromStdString(a.child.class_name())
+                  .localeAwareCompare(QString::fromStdString(b.child.class_name()));
+        if (byClassName != 0)
+            return byClassName < 0;
+        return a.name().localeAwareCompare(b.name()) < 0;
+    });
+    return out;
+}
+
+} // namespace acorn::client
