@@ -178,25 +178,6 @@ QList<LocalObservation> ObservationQueue::waiting()
     return out;
 }
 
-OutboxSummary ObservationQueue::summary()
-{
-    OutboxSummary s;
-    QSet<QString> ids;
-    for (const OutboxItem &item : m_store.outbox()) {
-        ids.insert(QString::fromStdString(item.observation.id()));
-        if (item.state == QLatin1String("refused"))
-            ++s.refused;
-        else if (item.state == QLatin1String("conflict"))
-            ++s.conflicts;
-    }
-    for (const OutboxMedia &m : m_store.pendingMedia()) {
-        ids.insert(m.observationId);
-        s.mediaBytes += m.size;
-    }
-    s.waiting = static_cast<int>(ids.size());
-    return s;
-}
-
 std::optional<wire::Observation> ObservationQueue::serverCopy(const QString &id)
 {
     return m_store.cached(id);

@@ -27,15 +27,6 @@ struct LocalObservation
     bool isWaiting() const { return !outboxState.isEmpty(); }
 };
 
-// What is waiting to leave this device, for status displays.
-struct OutboxSummary
-{
-    int waiting = 0; // observations with an edit or media not yet on the server
-    int refused = 0; // the server refused: they need the user
-    int conflicts = 0; // changed on another device: the user chooses
-    qint64 mediaBytes = 0;
-};
-
 // Everything staff do to observations on this device goes through here, and nothing leaves
 // here except through the outbox: new observations, amendments and deletions are written
 // durably (ClientStore::queue) before the call returns, with their media already prepared by
@@ -65,7 +56,6 @@ public:
     QList<LocalObservation> journal(const QString &childRef);
     // Observations with something waiting, oldest first (refused and conflicts included).
     QList<LocalObservation> waiting();
-    OutboxSummary summary();
 
     // The server's copy of an observation in conflict (cached by the sync), if it sent one.
     std::optional<wire::Observation> serverCopy(const QString &id);

@@ -91,7 +91,7 @@ void SyncScheduler::setToken(const QByteArray &token)
 
 void SyncScheduler::refreshSummary()
 {
-    m_summary = ObservationQueue(m_store, {}).summary();
+    m_summary = OutboxSummary::of(m_store);
     emit stateChanged();
 }
 
@@ -145,7 +145,7 @@ void SyncScheduler::onFinished(SyncEngine *engine)
     m_errorString = engine->errorString();
     m_stage.clear();
     m_done = m_total = 0;
-    m_summary = ObservationQueue(m_store, {}).summary();
+    m_summary = OutboxSummary::of(m_store);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     auto backOff = [this] {
         const int delay = m_retryDelays.isEmpty()

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "clientstore.h"
-#include "observationqueue.h"
+#include "outboxsummary.h"
 #include "syncengine.h"
 
 #include <QList>
