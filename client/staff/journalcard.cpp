@@ -93,6 +93,23 @@ JournalCard::JournalCard(const client::LocalObservation &lo, const QList<wire::C
                                          .arg(QLocale().createSeparatedList(others)));
     with->setVisible(!others.isEmpty());
 
+    // Next steps and the staff-only note, as the journal is read at planning meetings.
+    // Plain text: what staff typed is never interpreted as markup.
+    const auto extra = [this](const QString &label, const std::string &value) {
+        auto *l = new QLabel(this);
+        l->setWordWrap(true);
+        l->setTextFormat(Qt::PlainText);
+        if (!value.empty())
+            l->setText(label.arg(QString::fromStdString(value)));
+        l->setVisible(!value.empty());
+        return l;
+    };
+    QLabel *nextSteps = extra(tr("Next steps: %1"), o.next_steps());
+    nextSteps->setObjectName(QStringLiteral("cardNextSteps"));
+    QLabel *note = extra(tr("Staff only: %1"), o.staff_note());
+    note->setObjectName(QStringLiteral("cardStaffNote"));
+    note->setForegroundRole(QPalette::PlaceholderText);
+
     QStringList tags;
     for (const std::string &t : o.eyfs_tags())
         tags.append(client::EyfsTags::words(QString::fromStdString(t)));
@@ -123,6 +140,8 @@ JournalCard::JournalCard(const client::LocalObservation &lo, const QList<wire::C
     layout->addWidget(m_status);
     layout->addWidget(m_body);
     layout->addWidget(with);
+    layout->addWidget(nextSteps);
+    layout->addWidget(note);
     layout->addWidget(tagLabel);
     if (shown > 0)
         layout->addLayout(thumbs);
@@ -131,7 +150,8 @@ JournalCard::JournalCard(const client::LocalObservation &lo, const QList<wire::C
     layout->addLayout(m_actions);
 
     setAccessibleName(tr("Observation of %1").arg(header));
-    setAccessibleDescription(QStringList { m_status->text(), text, with->text(), tagLabel->text() }
+    setAccessibleDescription(QStringList { m_status->text(), text, with->text(), nextSteps->text(),
+        note->text(), tagLabel->text() }
                                  .join(u'\n')
                                  .trimmed());
 }

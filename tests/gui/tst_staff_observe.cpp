@@ -352,6 +352,11 @@ private slots:
         QCOMPARE(cards.size(), 2);
         // Newest first: the offline one was observed after the first.
         QCOMPARE(cards.first()->observationId(), m_offlineId);
+        // Staff read the next steps and the staff-only note on the card itself.
+        QCOMPARE(cards.last()->findChild<QLabel *>(QStringLiteral("cardNextSteps"))->text(),
+            QStringLiteral("Next steps: Count beyond ten."));
+        QCOMPARE(cards.last()->findChild<QLabel *>(QStringLiteral("cardStaffNote"))->text(),
+            QStringLiteral("Staff only: Staff only: Ben counted too."));
         QTest::mouseClick(cards.last(), Qt::LeftButton);
         QCOMPARE(w->currentPage(), w->observationPage());
         QCOMPARE(w->observationPage()->observationId(), m_firstId);
