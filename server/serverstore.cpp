@@ -65,30 +65,61 @@ Status ServerStore::exec(const QString &sql, const QVariantList &binds)
     return {};
 }
 
-ServerStore::Transaction::Transaction(ServerStore &store) : m_store(store)
+ServerStore::Transaction::Transaction(ServerStore &store, Mode mode) : m_store(store)
 {
-    m_active = m_store.m_database->db().transaction();
-    if (!m_active)
-        m_store.m_lastError = m_store.m_database->db().lastError().text();
+    if (m_store.m_transactionDepth == 0 && mode == Mode::Immediate) {
+        m_active = bool(m_store.exec(QStringLiteral("BEGIN IMMEDIATE"), {}));
+    } else if (m_store.m_transactionDepth == 0) {
+        m_active = m_store.m_database->db().transaction();
+        if (!m_active)
+            m_store.m_lastError = m_store.m_database->db().lastError().text();
+    } else {
+        m_savepoint = QStringLiteral("acorn_%1").arg(m_store.m_transactionDepth);
+        m_active = bool(m_store.exec(QStringLiteral("SAVEPOINT ") + m_savepoint, {}));
+    }
+    if (m_active)
+        ++m_store.m_transactionDepth;
 }
 
 ServerStore::Transaction::~Transaction()
 {
     if (m_active)
+        rollback();
+}
+
+void ServerStore::Transaction::rollback()
+{
+    if (m_savepoint.isEmpty()) {
         m_store.m_database->db().rollback();
+    } else {
+        // ROLLBACK TO keeps the savepoint open; RELEASE ends it.
+        m_store.exec(QStringLiteral("ROLLBACK TO ") + m_savepoint, {});
+        m_store.exec(QStringLiteral("RELEASE ") + m_savepoint, {});
+    }
+    m_active = false;
+    --m_store.m_transactionDepth;
 }
 
 Status ServerStore::Transaction::commit()
 {
     if (!m_active)
         return Status::failure(QStringLiteral("no transaction: %1").arg(m_store.m_lastError));
+    if (!m_savepoint.isEmpty()) {
+        if (Status s = m_store.exec(QStringLiteral("RELEASE ") + m_savepoint, {}); !s) {
+            rollback();
+            return s;
+        }
+        m_active = false;
+        --m_store.m_transactionDepth;
+        return {};
+    }
     if (!m_store.m_database->db().commit()) {
         const QString err = m_store.m_database->db().lastError().text();
-        m_store.m_database->db().rollback();
-        m_active = false;
+        rollback();
         return Status::failure(QStringLiteral("the database could not save the change: %1").arg(err));
     }
     m_active = false;
+    --m_store.m_transactionDepth;
     return {};
 }
 

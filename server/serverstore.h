@@ -117,17 +117,29 @@ public:
 
     static Result<std::unique_ptr<ServerStore>> openSqlite(const QString &path, bool create);
 
-    // RAII transaction; rolls back unless commit() succeeded.
+    // RAII transaction; rolls back unless commit() succeeded. Inside another one it is a
+    // SAVEPOINT: its commit() keeps its changes for the outer transaction to commit, and
+    // its rollback undoes only its own changes (a push of many items commits them together
+    // with one sync to disk, while a refused item still leaves nothing behind).
     class Transaction
     {
     public:
-        explicit Transaction(ServerStore &store);
+        // Immediate: the outermost transaction takes the write lock at once (BEGIN
+        // IMMEDIATE), so reads and writes inside it cannot fail with "busy" half-way because
+        // another process wrote in between.
+        enum class Mode { Deferred, Immediate };
+        explicit Transaction(ServerStore &store, Mode mode = Mode::Deferred);
         ~Transaction();
+        Transaction(const Transaction &) = delete;
+        Transaction &operator=(const Transaction &) = delete;
         bool ok() const { return m_active; }
         Status commit();
 
     private:
+        void rollback();
+
         ServerStore &m_store;
+        QString m_savepoint; // empty: the outermost transaction
         bool m_active = false;
     };
 
@@ -274,6 +286,7 @@ private:
 
     std::unique_ptr<Database> m_database;
     QString m_lastError;
+    int m_transactionDepth = 0;
 };
 
 } // namespace acorn::server

@@ -710,7 +710,7 @@ void SyncService::onPull(const UserRecord &user, const wire::Frame &frame, const
 
 wire::PushResult SyncService::pushOne(const UserRecord &user, const Viewer &viewer,
     const JournalRules &rules, const Snapshot &snap, const wire::PushItem &item,
-    bool &calendarWarned)
+    bool &calendarWarned, QString &storageFailure)
 {
     const wire::Observation &o = item.observation();
     wire::PushResult res;
@@ -831,8 +831,7 @@ wire::PushResult SyncService::pushOne(const UserRecord &user, const Viewer &view
         s = tx.commit();
     if (!s) {
         qCWarning(lcServerSync) << "could not store observation" << str(o.id()) << s.error();
-        res.set_outcome(wire::PushResult::REJECTED);
-        res.set_reason("the server could not save this observation just now; it will be sent again");
+        storageFailure = s.error();
         return res;
     }
     warnIfBeyondCalendar(snap, stored, childIds, calendarWarned);
@@ -881,12 +880,37 @@ void SyncService::onPush(const UserRecord &user, const ConnectionState &state, c
     out.set_request_id(frame.request_id());
     wire::PushReply *r = out.mutable_push_reply();
     bool calendarWarned = false;
-    for (const wire::PushItem &item : frame.push().items()) {
-        *r->add_results() = pushOne(user, viewer, rules, *snap, item, calendarWarned);
-        const auto &last = r->results(r->results_size() - 1);
-        qCInfo(lcServerSync) << "push" << str(last.id()) << "by user" << user.id << "->"
-                             << wire::PushResult::Outcome_Name(last.outcome()).c_str();
+    // The whole push is committed at once, before the reply: one sync to disk for a device's
+    // backlog instead of one per observation. Each item is a savepoint inside it, so an item
+    // that fails leaves nothing behind and the others stand. Nothing is acknowledged before
+    // the commit; if it fails, every item is reported unsaved and the device sends it again.
+    QString storageFailure;
+    {
+        ServerStore::Transaction batch(m_store, ServerStore::Transaction::Mode::Immediate);
+        for (const wire::PushItem &item : frame.push().items()) {
+            *r->add_results() = pushOne(user, viewer, rules, *snap, item, calendarWarned, storageFailure);
+            if (!storageFailure.isEmpty())
+                break;
+        }
+        if (storageFailure.isEmpty()) {
+            if (Status s = batch.commit(); !s)
+                storageFailure = s.error();
+        }
+    } // a failed batch is rolled back here: nothing of this push is kept
+    if (!storageFailure.isEmpty()) {
+        qCWarning(lcServerSync) << "a push of" << frame.push().items_size() << "items by user" << user.id
+                                << "was not saved:" << storageFailure;
+        const bool full = storageFailure.contains(QLatin1String("full"), Qt::CaseInsensitive);
+        reply(errorFrame(frame.request_id(), full ? wire::Error::STORAGE_FULL : wire::Error::INTERNAL,
+                         full ? QStringLiteral("the school's server is out of disk space: your observations stay on this "
+                                               "device and will be sent again later")
+                              : QStringLiteral("the school's server could not save your observations just now: they stay "
+                                               "on this device and will be sent again")));
+        return;
     }
+    for (const wire::PushResult &res : r->results())
+        qCInfo(lcServerSync) << "push" << str(res.id()) << "by user" << user.id << "->"
+                             << wire::PushResult::Outcome_Name(res.outcome()).c_str();
     reply(out);
 }
 

@@ -95,10 +95,12 @@ private:
     void onRelease(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame, const Reply &reply);
 
     // `calendarWarned` is shared by the items of one push, so that an observation beyond
-    // the calendar is reported to the IT manager once per push.
+    // the calendar is reported to the IT manager once per push. When the database cannot
+    // store an acceptable item (disk full, I/O), `storageFailure` says why: the fault is the
+    // server's, not the item's, and the whole push is answered with an error.
     wire::PushResult pushOne(const UserRecord &user, const Viewer &viewer,
         const JournalRules &rules, const Snapshot &snap, const wire::PushItem &item,
-        bool &calendarWarned);
+        bool &calendarWarned, QString &storageFailure);
     // Warns (once per push) when a published observation of a half-termly class falls
     // after the calendar's last half term: it stays withheld until the calendar is extended.
     void warnIfBeyondCalendar(const Snapshot &snap, const wire::Observation &stored,
