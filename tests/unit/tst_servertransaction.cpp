@@ -1,7 +1,11 @@
+#include "schoolfixture.h"
 #include "serverstore.h"
 
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUuid>
 
 using namespace acorn;
 using server::ServerStore;
@@ -73,6 +77,66 @@ private slots:
         QVERIFY(classNames(s).isEmpty());
         QVERIFY(s.upsertClass(QStringLiteral("Reception"), false).ok()); // autocommit again
         QCOMPARE(classNames(s), QStringList { QStringLiteral("Reception") });
+    }
+
+    // A full disk, made by capping the SQLite file at its current size: the push is
+    // answered STORAGE_FULL, nothing of it is kept (not even the items before the one that
+    // did not fit), and the same push succeeds once there is room again.
+    void fullDiskRefusesTheWholePushAndKeepsNothing()
+    {
+        using namespace fixture;
+        SchoolModel m;
+        m.calendar.append({ QStringLiteral("Autumn 1"), QDate(2026, 9, 1), QDate(2026, 10, 23) });
+        m.classes.append({ QStringLiteral("Nursery"), true, {}, std::numeric_limits<qint64>::min() });
+        m.children.append({ QStringLiteral("C001"), QStringLiteral("Ava"), QStringLiteral("Brown"),
+            QDate(2022, 5, 1), QStringLiteral("Nursery"), QStringLiteral("F1"), true, true });
+        m.accounts.append({ QStringLiteral("lead"), QStringLiteral("The Lead"), QStringLiteral("lead"),
+            {}, {}, false });
+        ServerHarness h(m.at(QDate(2026, 9, 15), QTime(12, 0)));
+        QVERIFY2(h.isValid(), qPrintable(h.error()));
+        QCOMPARE(h.importSchool(m), QString());
+        QCOMPARE(h.setPassword(QStringLiteral("lead"), QStringLiteral("lead-password-1")), QString());
+        WireClient lead(h);
+        lead.hello(wire::CLIENT_KIND_STAFF);
+        QVERIFY(lead.login(QStringLiteral("lead"), QStringLiteral("lead-password-1")).has_login_reply());
+
+        QList<wire::PushItem> items;
+        for (int i = 0; i < 40; ++i) {
+            SchoolModel::Observation o;
+            o.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            o.author = QStringLiteral("lead");
+            o.observedAtMs = m.at(QDate(2026, 9, 14), QTime(10, 0));
+            o.children = { QStringLiteral("C001") };
+            o.text = QString(4000, QLatin1Char('a' + i % 26));
+            items.append(pushItem(m, o, 0, QUuid::createUuid().toString(QUuid::WithoutBraces)));
+        }
+
+        QStringList connections;
+        for (const QString &name : QSqlDatabase::connectionNames()) {
+            if (name.startsWith(QLatin1String("acorn-server-")))
+                connections.append(name);
+        }
+        QCOMPARE(connections.size(), 1);
+        QSqlDatabase db = QSqlDatabase::database(connections.first());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("PRAGMA page_count")) && q.next());
+        const qint64 pages = q.value(0).toLongLong();
+        QVERIFY(q.exec(QStringLiteral("PRAGMA max_page_count = %1").arg(pages + 2)));
+
+        const wire::Frame full = lead.push(items);
+        QVERIFY(full.has_error());
+        QCOMPARE(full.error().code(), wire::Error::STORAGE_FULL);
+        QVERIFY2(QString::fromStdString(full.error().message()).contains(QStringLiteral("sent again")),
+            full.error().message().c_str());
+        for (const wire::PushItem &item : items)
+            QVERIFY(!h.store->observation(QString::fromStdString(item.observation().id())));
+
+        QVERIFY(q.exec(QStringLiteral("PRAGMA max_page_count = 1073741823")));
+        const wire::Frame ok = lead.push(items);
+        QVERIFY(ok.has_push_reply());
+        QCOMPARE(ok.push_reply().results_size(), items.size());
+        for (const wire::PushResult &r : ok.push_reply().results())
+            QCOMPARE(r.outcome(), wire::PushResult::ACCEPTED);
     }
 };
 
