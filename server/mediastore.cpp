@@ -9,6 +9,8 @@
 #include <QRegularExpression>
 
 #include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace acorn::server {
@@ -66,7 +68,7 @@ Status MediaStore::append(const QString &uploadKey, qint64 offset, QByteArrayVie
         return Status::failure(QStringLiteral("upload offset %1 does not match the %2 bytes held").arg(offset).arg(f.size()));
     f.seek(offset);
     const qint64 written = f.write(data.data(), data.size());
-    const bool flushed = written == data.size() && f.flush() && ::fdatasync(f.handle()) == 0;
+    const bool flushed = written == data.size() && f.flush();
     if (!flushed) {
         const int err = errno;
         *diskFull = err == ENOSPC || err == EDQUOT;
@@ -89,6 +91,8 @@ Status MediaStore::commit(const QString &uploadKey, qint64 expectedSize, const Q
     if (f.size() != expectedSize) {
         return Status::failure(QStringLiteral("the upload holds %1 bytes, %2 were declared").arg(f.size()).arg(expectedSize));
     }
+    if (::fdatasync(f.handle()) != 0)
+        return Status::failure(QStringLiteral("cannot write the upload to disk: %1").arg(QString::fromLocal8Bit(strerror(errno))));
     QCryptographicHash hash(QCryptographicHash::Sha256);
     if (!hash.addData(&f))
         return Status::failure(QStringLiteral("cannot read the upload back"));
@@ -107,6 +111,13 @@ Status MediaStore::commit(const QString &uploadKey, qint64 expectedSize, const Q
     QDir().mkpath(QFileInfo(target).path());
     if (!QFile::rename(part, target))
         return Status::failure(QStringLiteral("cannot move the upload into the media store"));
+    // The rename is durable only once its directory is synced.
+    const int dirFd = ::open(QFile::encodeName(QFileInfo(target).path()).constData(), O_RDONLY | O_DIRECTORY);
+    const bool synced = dirFd >= 0 && ::fsync(dirFd) == 0;
+    if (dirFd >= 0)
+        ::close(dirFd);
+    if (!synced)
+        return Status::failure(QStringLiteral("cannot write the media store's directory to disk"));
     return {};
 }
 

@@ -10,9 +10,12 @@ namespace acorn::server {
 // The server's media files: content-addressed by SHA-256 under DATA/media/objects, with
 // uploads in progress under DATA/media/incoming until their hash is verified.
 //
-// An upload is only ever appended at the offset the server reports; every chunk is flushed
-// to disk before the new offset is acknowledged, so a client resumes from exactly what
-// survived a crash. A file whose hash does not match is never committed.
+// An upload is only ever appended at the offset the server reports, and a client always
+// resumes from the size the server finds on disk (UploadBegin), so a crash costs at most
+// a re-send of what had not reached the disk. Chunks are not synced one by one (that made
+// uploads run at the disk's sync rate, a quarter of what TLS allows); a finished upload is
+// synced, checked against its SHA-256 and only then committed and acknowledged complete.
+// A file whose hash does not match is never committed.
 class MediaStore
 {
 public:
@@ -22,10 +25,12 @@ public:
 
     // Bytes held for an upload in progress (0 if none).
     qint64 incomingSize(const QString &uploadKey) const;
-    // Appends at `offset`, which must equal incomingSize(); flushes before returning.
+    // Appends at `offset`, which must equal incomingSize(); the bytes are written to the
+    // file (not yet synced to disk) before it returns.
     // `diskFull` is set when the failure is a lack of space.
     Status append(const QString &uploadKey, qint64 offset, QByteArrayView data, bool *diskFull);
-    // Verifies size and SHA-256 of the finished upload and moves it into the object store.
+    // Syncs the finished upload to disk, verifies its size and SHA-256 and moves it into
+    // the object store (the rename synced too).
     // On a mismatch the partial file is discarded (the client starts again) and a failure
     // is returned.
     Status commit(const QString &uploadKey, qint64 expectedSize, const QString &expectedSha256Hex);

@@ -193,9 +193,16 @@ void SyncEngine::pushOutbox()
     });
 }
 
+namespace {
+constexpr int kChunksInFlight = 4;
+}
+
 void SyncEngine::uploadNext()
 {
     m_file.reset();
+    ++m_uploadGeneration;
+    m_chunksInFlight = 0;
+    m_resyncing = false;
     if (m_uploadIndex >= m_uploads.size()) {
         if (m_options.pull)
             pullPage();
@@ -230,50 +237,79 @@ void SyncEngine::uploadNext()
         m_offset = static_cast<qint64>(st.offset());
         m_uploadDone += m_offset;
         qCDebug(lcClientSync) << "uploading" << cur.mediaId << "from" << m_offset;
-        sendChunk();
+        fillUploadWindow();
     });
 }
 
-void SyncEngine::sendChunk()
+void SyncEngine::fillUploadWindow()
 {
     const OutboxMedia &m = m_uploads.at(m_uploadIndex);
-    if (!m_file->seek(m_offset)) {
-        finish(SyncError::Local, QStringLiteral("cannot read the queued media file %1").arg(m.path));
-        return;
-    }
-    const QByteArray data = m_file->read(protocol::kMaxChunkBytes);
-    if (data.isEmpty()) {
-        finish(SyncError::Local, QStringLiteral("the queued media file %1 is shorter than recorded").arg(m.path));
-        return;
-    }
-    wire::Frame f;
-    auto *c = f.mutable_upload_chunk();
-    c->set_media_id(m.mediaId.toStdString());
-    c->set_variant(static_cast<wire::MediaVariant>(m.variant));
-    c->set_offset(static_cast<quint64>(m_offset));
-    c->set_data(data.constData(), static_cast<size_t>(data.size()));
-    m_report.uploadedBytes += data.size();
-    const qint64 sent = data.size();
-    m_connection->request(f, [this, sent](const wire::Frame &reply) {
-        if (handleError(reply))
-            return;
-        const OutboxMedia &cur = m_uploads.at(m_uploadIndex);
-        const wire::UploadStatus &st = reply.upload_status();
-        m_uploadDone += sent;
-        emit progress(QStringLiteral("uploading"), m_uploadDone, m_uploadTotal);
-        if (st.complete()) {
-            if (Status s = m_store.markMediaDone(cur.mediaId, cur.variant); !s) {
-                finish(SyncError::Local, s.error());
-                return;
-            }
-            ++m_report.mediaCompleted;
-            ++m_uploadIndex;
-            uploadNext();
+    while (!m_finished && !m_resyncing && m_chunksInFlight < kChunksInFlight && m_offset < m.size) {
+        if (!m_file->seek(m_offset)) {
+            finish(SyncError::Local, QStringLiteral("cannot read the queued media file %1").arg(m.path));
             return;
         }
-        m_offset = static_cast<qint64>(st.offset());
-        sendChunk();
-    });
+        const QByteArray data = m_file->read(protocol::kMaxChunkBytes);
+        if (data.isEmpty()) {
+            finish(SyncError::Local, QStringLiteral("the queued media file %1 is shorter than recorded").arg(m.path));
+            return;
+        }
+        wire::Frame f;
+        auto *c = f.mutable_upload_chunk();
+        c->set_media_id(m.mediaId.toStdString());
+        c->set_variant(static_cast<wire::MediaVariant>(m.variant));
+        c->set_offset(static_cast<quint64>(m_offset));
+        c->set_data(data.constData(), static_cast<size_t>(data.size()));
+        const qint64 sentOffset = m_offset;
+        const qint64 sent = data.size();
+        const quint64 generation = m_uploadGeneration;
+        m_offset += sent;
+        ++m_chunksInFlight;
+        m_connection->request(f, [this, generation, sentOffset, sent](const wire::Frame &reply) {
+            onChunkReply(generation, sentOffset, sent, reply);
+        });
+    }
+}
+
+void SyncEngine::onChunkReply(quint64 generation, qint64 sentOffset, qint64 sentBytes, const wire::Frame &reply)
+{
+    if (m_finished || generation != m_uploadGeneration)
+        return;
+    --m_chunksInFlight;
+    if (handleError(reply))
+        return;
+    const OutboxMedia &cur = m_uploads.at(m_uploadIndex);
+    const wire::UploadStatus &st = reply.upload_status();
+    if (st.complete()) {
+        m_report.uploadedBytes += sentBytes;
+        m_uploadDone += sentBytes;
+        emit progress(QStringLiteral("uploading"), m_uploadDone, m_uploadTotal);
+        if (Status s = m_store.markMediaDone(cur.mediaId, cur.variant); !s) {
+            finish(SyncError::Local, s.error());
+            return;
+        }
+        ++m_report.mediaCompleted;
+        ++m_uploadIndex;
+        uploadNext(); // later answers for this upload carry an old generation
+        return;
+    }
+    const qint64 held = static_cast<qint64>(st.offset());
+    if (held == sentOffset + sentBytes && !m_resyncing) {
+        m_report.uploadedBytes += sentBytes;
+        m_uploadDone += sentBytes;
+        emit progress(QStringLiteral("uploading"), m_uploadDone, m_uploadTotal);
+    } else if (held != sentOffset + sentBytes) {
+        // The server did not take this chunk (it holds `held` bytes): the chunks after it
+        // cannot be taken either. Wait for their answers, then resume from what it holds.
+        m_resyncing = true;
+        m_resumeOffset = held;
+    }
+    if (m_resyncing && m_chunksInFlight == 0) {
+        qCDebug(lcClientSync) << "upload of" << cur.mediaId << "resumes from" << m_resumeOffset;
+        m_resyncing = false;
+        m_offset = m_resumeOffset;
+    }
+    fillUploadWindow();
 }
 
 void SyncEngine::pullPage()

@@ -93,7 +93,10 @@ private:
     void authenticate();
     void pushOutbox();
     void uploadNext();
-    void sendChunk();
+    // Keeps up to kChunksInFlight chunks of the current upload on the wire, so the link
+    // never waits a round trip per chunk.
+    void fillUploadWindow();
+    void onChunkReply(quint64 generation, qint64 sentOffset, qint64 sentBytes, const wire::Frame &reply);
     void pullPage();
     void finish(SyncError error = SyncError::None, const QString &message = {});
     bool handleError(const wire::Frame &reply);
@@ -112,7 +115,14 @@ private:
     QList<OutboxMedia> m_uploads;
     int m_uploadIndex = 0;
     std::unique_ptr<QFile> m_file;
-    qint64 m_offset = 0;
+    qint64 m_offset = 0; // the next byte of the current upload to send
+    int m_chunksInFlight = 0;
+    // A chunk the server did not take (it holds less than expected): send nothing more
+    // until every chunk in flight has been answered, then resume from m_resumeOffset.
+    bool m_resyncing = false;
+    qint64 m_resumeOffset = 0;
+    // Answers to chunks of an earlier upload (or of this one before it completed) are ignored.
+    quint64 m_uploadGeneration = 0;
     qint64 m_uploadTotal = 0;
     qint64 m_uploadDone = 0;
 };

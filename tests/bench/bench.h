@@ -50,5 +50,6 @@ int fail(const QString &why);
 
 int runSyncCost(const Options &options);
 int runCapture(const Options &options);
+int runUpload(const Options &options);
 
 } // namespace acorn::bench

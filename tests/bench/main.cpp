@@ -26,12 +26,13 @@ int main(int argc, char *argv[])
         QStringLiteral("Small sizes; checks correctness only (for the test suite)."));
     parser.addOption(smoke);
     parser.addPositionalArgument(QStringLiteral("benchmark"),
-        QStringLiteral("sync-cost, capture, or all (the default)."));
+        QStringLiteral("upload, sync-cost, capture, or all (the default)."));
     parser.process(app);
 
     const QMap<QString, std::function<int(const acorn::bench::Options &)>> benchmarks {
         { QStringLiteral("sync-cost"), acorn::bench::runSyncCost },
         { QStringLiteral("capture"), acorn::bench::runCapture },
+        { QStringLiteral("upload"), acorn::bench::runUpload },
     };
     QStringList chosen = parser.positionalArguments();
     if (chosen.isEmpty() || chosen == QStringList { QStringLiteral("all") })

@@ -140,6 +140,11 @@ bool TestServer::isRunning() const
     return m_process && m_process->state() == QProcess::Running;
 }
 
+qint64 TestServer::pid() const
+{
+    return isRunning() ? m_process->processId() : 0;
+}
+
 QString TestServer::log()
 {
     if (m_process) {

@@ -29,6 +29,7 @@ public:
     void stop();           // SIGTERM, then waits
     void kill();           // SIGKILL: a crash
     bool isRunning() const;
+    qint64 pid() const; // 0 when not running
 
     quint16 port() const { return m_port; }
     QString fingerprint() const { return m_fingerprint; }
