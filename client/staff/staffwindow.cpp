@@ -399,6 +399,7 @@ void StaffWindow::showTracking()
     if (!shown.zone.isValid())
         shown.zone = QTimeZone::systemTimeZone();
     shown.nowMs = QDateTime::currentMSecsSinceEpoch();
+    shown.schoolName = m_profile.schoolName;
     // The synced judgements, then this device's unsent ones (later entries win).
     shown.assessments = m_store->assessments();
     for (const client::AssessmentEdit &e : m_store->assessmentOutbox()) {

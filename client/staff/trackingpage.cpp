@@ -1,6 +1,7 @@
 #include "trackingpage.h"
 
 #include "rostersummary.h"
+#include "trackingreport.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -60,6 +61,7 @@ TrackingPage::TrackingPage(QWidget *parent)
     , m_judgement(new QComboBox(this))
     , m_record(new QPushButton(tr("Record judgement"), this))
     , m_export(new QPushButton(tr("Export CSV…"), this))
+    , m_print(new QPushButton(tr("Summary PDF…"), this))
 {
     setObjectName(QStringLiteral("trackingPage"));
     auto *title = new QLabel(tr("Tracking"), this);
@@ -79,6 +81,7 @@ TrackingPage::TrackingPage(QWidget *parent)
     m_columns->addItem(tr("Early Learning Goals"),
         static_cast<int>(client::TrackingGrid::Columns::EarlyLearningGoals));
     m_export->setObjectName(QStringLiteral("trackingExport"));
+    m_print->setObjectName(QStringLiteral("trackingPdf"));
     m_summary->setObjectName(QStringLiteral("trackingSummary"));
     m_summary->setWordWrap(true);
 
@@ -107,6 +110,7 @@ TrackingPage::TrackingPage(QWidget *parent)
     choosers->addWidget(m_columns);
     choosers->addStretch(1);
     choosers->addWidget(m_export);
+    choosers->addWidget(m_print);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(title);
     layout->addLayout(choosers);
@@ -135,6 +139,14 @@ TrackingPage::TrackingPage(QWidget *parent)
         emit judgementRecorded(index.data(client::TrackingGridModel::ChildRefRole).toString(), item,
             m_halfTerm->currentData().toString(), m_judgement->currentData().toString(),
             cell.revision);
+    });
+    connect(m_print, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save the tracking summary"),
+            QStringLiteral("tracking.pdf"), tr("PDF files (*.pdf)"));
+        if (path.isEmpty())
+            return;
+        const Status s = exportPdf(path);
+        m_summary->setText(s ? tr("Saved to %1.").arg(path) : s.error());
     });
     connect(m_export, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export the tracking grid"),
@@ -261,6 +273,12 @@ void TrackingPage::showEvidence()
         item->setData(Qt::UserRole, id);
         m_evidence->addItem(item);
     }
+}
+
+Status TrackingPage::exportPdf(const QString &path) const
+{
+    return client::TrackingReport::writePdf(m_model->grid(),
+        { m_data.schoolName, m_class->currentText(), m_halfTerm->currentText() }, path);
 }
 
 Status TrackingPage::exportCsv(const QString &path) const

@@ -37,6 +37,7 @@ public:
         QList<wire::Observation> observations;
         QList<wire::Assessment> assessments;
         qint64 nowMs = 0; // chooses the current half term the first time
+        QString schoolName; // for the printed summary
     };
     // Shows the data, keeping the chosen class, half term and columns where they still exist.
     void showData(Data shown);
@@ -51,6 +52,8 @@ public:
     QPushButton *recordButton() const { return m_record; }
     // Writes the grid shown as CSV (the Export button asks where).
     Status exportCsv(const QString &path) const;
+    // Writes the grid shown as the class tracking summary PDF (client::TrackingReport).
+    Status exportPdf(const QString &path) const;
 
 signals:
     void observationActivated(const QString &id);
@@ -76,6 +79,7 @@ private:
     QComboBox *m_judgement;
     QPushButton *m_record;
     QPushButton *m_export;
+    QPushButton *m_print;
 };
 
 } // namespace acorn::staff

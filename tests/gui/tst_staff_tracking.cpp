@@ -4,8 +4,11 @@
 #include <QFile>
 #include <QLabel>
 #include <QListWidget>
+#include <QProcess>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -189,6 +192,32 @@ private slots:
         QCOMPARE(csv, page.model()->grid().toCsv());
         QVERIFY(csv.contains("C1,Ava,Test,,1,,1,,0,,0,secure,2,,0,,0\r\n"));
         QVERIFY(!page.exportCsv(dir.filePath(QStringLiteral("missing/dir/tracking.csv"))));
+    }
+
+    void printsTheSummary()
+    {
+        if (QStandardPaths::findExecutable(QStringLiteral("pdftotext")).isEmpty())
+            QSKIP("pdftotext (poppler-utils) is not installed: the PDF text cannot be checked");
+        TrackingPage page;
+        TrackingPage::Data d = data();
+        d.schoolName = QStringLiteral("Test Primary");
+        page.showData(d);
+        page.classChooser()->setCurrentText(QStringLiteral("Reception"));
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("tracking.pdf"));
+        QVERIFY(page.exportPdf(path));
+        QProcess p;
+        p.start(
+            QStringLiteral("pdftotext"), { QStringLiteral("-layout"), path, QStringLiteral("-") });
+        QVERIFY(p.waitForFinished(60000));
+        const QString text = QString::fromUtf8(p.readAllStandardOutput());
+        QVERIFY2(text.contains(QStringLiteral("Reception: Autumn 2 tracking summary")),
+            qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("Test Primary")));
+        QVERIFY(QRegularExpression(
+            QStringLiteral("Ava Test\\s+1\\s+1\\s+no evidence\\s+no evidence\\s+Secure 2"))
+                    .match(text)
+                    .hasMatch());
     }
 };
 
