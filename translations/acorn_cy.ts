@@ -927,10 +927,6 @@ Import photos and videos from files instead: choose several at once, or drag the
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Exported to %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The school calendar has not reached this device yet: sync first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -986,6 +982,18 @@ Import photos and videos from files instead: choose several at once, or drag the
     </message>
     <message>
         <source>Saved to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Child&apos;s summary PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the child&apos;s summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a child&apos;s cell first.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

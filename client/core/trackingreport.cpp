@@ -1,5 +1,7 @@
 #include "trackingreport.h"
 
+#include "rostersummary.h"
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
@@ -18,6 +20,16 @@ QString tr(const char *text)
 }
 
 } // namespace
+
+// A table cell: gaps in italics on a shaded background (words as well as shading, so a
+// black-and-white copy still shows them).
+QString TrackingReport::cellHtml(const TrackingGrid::Cell &cell)
+{
+    const QString text = cellText(cell).toHtmlEscaped();
+    return cell.gap()
+        ? QStringLiteral("<td align=\"center\" bgcolor=\"#ffe0b2\"><i>%1</i></td>").arg(text)
+        : QStringLiteral("<td align=\"center\">%1</td>").arg(text);
+}
 
 QString TrackingReport::cellText(const TrackingGrid::Cell &cell)
 {
@@ -53,11 +65,7 @@ QString TrackingReport::html(const TrackingGrid &grid, const Heading &heading)
                    .arg(QString::fromStdString(r.child.first_name()).toHtmlEscaped(),
                        QString::fromStdString(r.child.last_name()).toHtmlEscaped());
         for (const TrackingGrid::Cell &cell : r.cells) {
-            const QString text = cellText(cell).toHtmlEscaped();
-            out += cell.gap()
-                ? QStringLiteral("<td align=\"center\" bgcolor=\"#ffe0b2\"><i>%1</i></td>")
-                      .arg(text)
-                : QStringLiteral("<td align=\"center\">%1</td>").arg(text);
+            out += cellHtml(cell);
         }
         out += QStringLiteral("</tr>");
     }
@@ -68,16 +76,85 @@ QString TrackingReport::html(const TrackingGrid &grid, const Heading &heading)
 Status TrackingReport::writePdf(
     const TrackingGrid &grid, const Heading &heading, const QString &path)
 {
+    return print(html(grid, heading),
+        tr("%1: %2 tracking summary").arg(heading.className, heading.halfTermName), path);
+}
+
+QString TrackingReport::childSummaryHtml(
+    const TrackingGrid::Input &input, const QString &childRef, const QString &schoolName)
+{
+    // One grid per half term through the chosen one; the child's row of each.
+    QList<CountingPeriod> terms;
+    for (const CountingPeriod &p : CountingPeriod::halfTerms(input.calendar, input.zone)) {
+        if (p.lastDay <= input.halfTermLastDay)
+            terms.append(p);
+    }
+    QList<TrackingGrid::Column> columns;
+    QList<QList<TrackingGrid::Cell>> cells; // per half term, per area
+    wire::Child child;
+    for (const CountingPeriod &p : std::as_const(terms)) {
+        TrackingGrid::Input in = input;
+        in.halfTermLastDay = p.lastDay;
+        in.columns = TrackingGrid::Columns::Areas;
+        const TrackingGrid grid = TrackingGrid::build(in);
+        columns = grid.columns();
+        QList<TrackingGrid::Cell> row(grid.columns().size());
+        for (const TrackingGrid::Row &r : grid.rows()) {
+            if (QString::fromStdString(r.child.ref()) == childRef) {
+                row = r.cells;
+                child = r.child;
+            }
+        }
+        cells.append(row);
+    }
+    const QString name = QStringLiteral("%1 %2")
+                             .arg(QString::fromStdString(child.first_name()),
+                                 QString::fromStdString(child.last_name()))
+                             .trimmed();
+    QString out
+        = QStringLiteral("<html><body style=\"font-family: sans-serif; font-size: 10pt;\">");
+    out += QStringLiteral("<h2>%1</h2>")
+               .arg(tr("%1: summary of learning").arg(name.toHtmlEscaped()));
+    out += QStringLiteral("<p>%1</p>")
+               .arg(tr("%1, %2. Each cell: the judgement, then the number of observations that "
+                       "half term.")
+                        .arg(input.className.toHtmlEscaped(), schoolName.toHtmlEscaped()));
+    out += QStringLiteral("<table border=\"1\" cellspacing=\"0\" cellpadding=\"3\" width=\"100%\">"
+                          "<thead><tr><th align=\"left\">%1</th>")
+               .arg(tr("Area of learning"));
+    for (const CountingPeriod &p : std::as_const(terms))
+        out += QStringLiteral("<th>%1</th>").arg(p.name.toHtmlEscaped());
+    out += QStringLiteral("</tr></thead>");
+    for (qsizetype a = 0; a < columns.size(); ++a) {
+        out += QStringLiteral("<tr><td>%1</td>").arg(columns.at(a).title.toHtmlEscaped());
+        for (const QList<TrackingGrid::Cell> &term : std::as_const(cells)) {
+            const TrackingGrid::Cell cell = term.value(a);
+            out += cellHtml(cell);
+        }
+        out += QStringLiteral("</tr>");
+    }
+    out += QStringLiteral("</table></body></html>");
+    return out;
+}
+
+Status TrackingReport::writeChildSummaryPdf(const TrackingGrid::Input &input,
+    const QString &childRef, const QString &schoolName, const QString &path)
+{
+    return print(childSummaryHtml(input, childRef, schoolName), tr("Summary of learning"), path);
+}
+
+Status TrackingReport::print(const QString &html, const QString &title, const QString &path)
+{
     QFile::remove(path); // a stale report must not pass for a new one
     QPdfWriter writer(path);
     writer.setPageSize(QPageSize(QPageSize::A4));
     writer.setPageOrientation(QPageLayout::Landscape);
     writer.setPageMargins(QMarginsF(12, 12, 12, 12), QPageLayout::Millimeter);
     writer.setResolution(150);
-    writer.setTitle(tr("%1: %2 tracking summary").arg(heading.className, heading.halfTermName));
+    writer.setTitle(title);
     writer.setCreator(QStringLiteral("Acorn"));
     QTextDocument document;
-    document.setHtml(html(grid, heading));
+    document.setHtml(html);
     document.setPageSize(writer.pageLayout().paintRectPixels(writer.resolution()).size());
     document.print(&writer);
     if (!QFileInfo(path).isFile() || QFileInfo(path).size() == 0) {

@@ -29,6 +29,19 @@ public:
     static Status writePdf(const TrackingGrid &grid, const Heading &heading, const QString &path);
     // The words a cell is printed with: "Secure 2", "1", "no evidence".
     static QString cellText(const TrackingGrid::Cell &cell);
+
+    // A child's summary for the two-year progress check or the end of the year: a row per
+    // area of learning, a column per half term of the calendar up to and including
+    // `input.halfTermLastDay`, each cell the judgement and the number of observations.
+    // `input` describes the child's class (roster, journal, judgements, calendar).
+    static QString childSummaryHtml(
+        const TrackingGrid::Input &input, const QString &childRef, const QString &schoolName);
+    static Status writeChildSummaryPdf(const TrackingGrid::Input &input, const QString &childRef,
+        const QString &schoolName, const QString &path);
+
+private:
+    static QString cellHtml(const TrackingGrid::Cell &cell);
+    static Status print(const QString &html, const QString &title, const QString &path);
 };
 
 } // namespace acorn::client

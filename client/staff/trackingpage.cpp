@@ -62,6 +62,7 @@ TrackingPage::TrackingPage(QWidget *parent)
     , m_record(new QPushButton(tr("Record judgement"), this))
     , m_export(new QPushButton(tr("Export CSV…"), this))
     , m_print(new QPushButton(tr("Summary PDF…"), this))
+    , m_childPdf(new QPushButton(tr("Child's summary PDF…"), this))
 {
     setObjectName(QStringLiteral("trackingPage"));
     auto *title = new QLabel(tr("Tracking"), this);
@@ -82,6 +83,7 @@ TrackingPage::TrackingPage(QWidget *parent)
         static_cast<int>(client::TrackingGrid::Columns::EarlyLearningGoals));
     m_export->setObjectName(QStringLiteral("trackingExport"));
     m_print->setObjectName(QStringLiteral("trackingPdf"));
+    m_childPdf->setObjectName(QStringLiteral("trackingChildPdf"));
     m_summary->setObjectName(QStringLiteral("trackingSummary"));
     m_summary->setWordWrap(true);
 
@@ -103,6 +105,7 @@ TrackingPage::TrackingPage(QWidget *parent)
     judgementRow->addWidget(m_judgementLabel, 1);
     judgementRow->addWidget(m_judgement);
     judgementRow->addWidget(m_record);
+    judgementRow->addWidget(m_childPdf);
 
     auto *choosers = new QHBoxLayout;
     choosers->addWidget(m_class);
@@ -141,20 +144,17 @@ TrackingPage::TrackingPage(QWidget *parent)
             cell.revision);
     });
     connect(m_print, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save the tracking summary"),
-            QStringLiteral("tracking.pdf"), tr("PDF files (*.pdf)"));
-        if (path.isEmpty())
-            return;
-        const Status s = exportPdf(path);
-        m_summary->setText(s ? tr("Saved to %1.").arg(path) : s.error());
+        saveAs(tr("Save the tracking summary"), QStringLiteral("tracking.pdf"),
+            tr("PDF files (*.pdf)"), [this](const QString &path) { return exportPdf(path); });
+    });
+    connect(m_childPdf, &QPushButton::clicked, this, [this] {
+        saveAs(tr("Save the child's summary"), QStringLiteral("summary.pdf"),
+            tr("PDF files (*.pdf)"),
+            [this](const QString &path) { return exportChildSummary(path); });
     });
     connect(m_export, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export the tracking grid"),
-            QStringLiteral("tracking.csv"), tr("CSV files (*.csv)"));
-        if (path.isEmpty())
-            return;
-        const Status s = exportCsv(path);
-        m_summary->setText(s ? tr("Exported to %1.").arg(path) : s.error());
+        saveAs(tr("Export the tracking grid"), QStringLiteral("tracking.csv"),
+            tr("CSV files (*.csv)"), [this](const QString &path) { return exportCsv(path); });
     });
 }
 
@@ -205,6 +205,7 @@ void TrackingPage::rebuild()
     in.assessments = m_data.assessments;
     in.columns = static_cast<client::TrackingGrid::Columns>(m_columns->currentData().toInt());
     m_model->setGrid(client::TrackingGrid::build(in));
+    m_input = in;
     const int cells = m_model->rowCount() * m_model->columnCount();
     const int gaps = m_model->grid().gapCount();
     if (in.halfTermLastDay.isEmpty())
@@ -228,6 +229,7 @@ void TrackingPage::showJudgementChoice()
         : QString();
     const EyfsFramework::Scale *scale
         = item.isEmpty() ? nullptr : EyfsFramework::standard().scaleOf(item);
+    m_childPdf->setEnabled(index.isValid());
     m_judgement->setEnabled(scale != nullptr);
     m_record->setEnabled(scale != nullptr);
     if (!scale) {
@@ -279,6 +281,25 @@ Status TrackingPage::exportPdf(const QString &path) const
 {
     return client::TrackingReport::writePdf(m_model->grid(),
         { m_data.schoolName, m_class->currentText(), m_halfTerm->currentText() }, path);
+}
+
+void TrackingPage::saveAs(const QString &caption, const QString &suggestedName,
+    const QString &filter, const std::function<Status(const QString &)> &write)
+{
+    const QString path = QFileDialog::getSaveFileName(this, caption, suggestedName, filter);
+    if (path.isEmpty())
+        return;
+    const Status s = write(path);
+    m_summary->setText(s ? tr("Saved to %1.").arg(path) : s.error());
+}
+
+Status TrackingPage::exportChildSummary(const QString &path) const
+{
+    const QString child
+        = m_table->currentIndex().data(client::TrackingGridModel::ChildRefRole).toString();
+    if (child.isEmpty())
+        return Status::failure(tr("Select a child's cell first."));
+    return client::TrackingReport::writeChildSummaryPdf(m_input, child, m_data.schoolName, path);
 }
 
 Status TrackingPage::exportCsv(const QString &path) const

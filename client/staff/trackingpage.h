@@ -7,6 +7,8 @@
 #include <QTimeZone>
 #include <QWidget>
 
+#include <functional>
+
 class QComboBox;
 class QLabel;
 class QListWidget;
@@ -54,6 +56,9 @@ public:
     Status exportCsv(const QString &path) const;
     // Writes the grid shown as the class tracking summary PDF (client::TrackingReport).
     Status exportPdf(const QString &path) const;
+    // Writes the summary of learning of the selected cell's child, through the half term
+    // shown. Fails when no child is selected.
+    Status exportChildSummary(const QString &path) const;
 
 signals:
     void observationActivated(const QString &id);
@@ -65,6 +70,9 @@ private:
     void rebuild();
     void showEvidence();
     void showJudgementChoice();
+    // Asks where to save, writes, and says how it went.
+    void saveAs(const QString &caption, const QString &suggestedName, const QString &filter,
+        const std::function<Status(const QString &)> &write);
 
     Data m_data;
     client::TrackingGridModel *m_model;
@@ -80,6 +88,8 @@ private:
     QPushButton *m_record;
     QPushButton *m_export;
     QPushButton *m_print;
+    QPushButton *m_childPdf;
+    client::TrackingGrid::Input m_input; // what the grid shown was built from
 };
 
 } // namespace acorn::staff

@@ -214,6 +214,25 @@ private slots:
         QVERIFY2(text.contains(QStringLiteral("Reception: Autumn 2 tracking summary")),
             qPrintable(text));
         QVERIFY(text.contains(QStringLiteral("Test Primary")));
+        // The selected child's summary of learning.
+        QVERIFY(!page.exportChildSummary(dir.filePath(QStringLiteral("none.pdf"))));
+        page.table()->setCurrentIndex(page.model()->index(0, 0));
+        const QString child = dir.filePath(QStringLiteral("child.pdf"));
+        QVERIFY(page.exportChildSummary(child));
+        QProcess c;
+        c.start(
+            QStringLiteral("pdftotext"), { QStringLiteral("-layout"), child, QStringLiteral("-") });
+        QVERIFY(c.waitForFinished(60000));
+        const QString childText = QString::fromUtf8(c.readAllStandardOutput());
+        QVERIFY2(childText.contains(QStringLiteral("Ava Test: summary of learning")),
+            qPrintable(childText));
+        QVERIFY(QRegularExpression(QStringLiteral("Literacy\\s+1\\s+no evidence"))
+                    .match(childText)
+                    .hasMatch());
+        QVERIFY(QRegularExpression(QStringLiteral("Mathematics\\s+no evidence\\s+Secure 2"))
+                    .match(childText)
+                    .hasMatch());
+
         QVERIFY(QRegularExpression(
             QStringLiteral("Ava Test\\s+1\\s+1\\s+no evidence\\s+no evidence\\s+Secure 2"))
                     .match(text)
