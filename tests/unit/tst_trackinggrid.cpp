@@ -1,8 +1,10 @@
+#include "trackingcharts.h"
 #include "trackinggrid.h"
 
 #include <QRandomGenerator>
 #include <QTest>
 
+using acorn::client::TrackingCharts;
 using acorn::client::TrackingGrid;
 using acorn::client::TrackingGridModel;
 using namespace acorn;
@@ -267,6 +269,77 @@ private slots:
         // The generated school exercises both: cells with evidence and gaps.
         QVERIFY(evidenced > 100);
         QVERIFY(checked - evidenced > 100);
+    }
+
+    // The chart figures, against the generated data directly.
+    void chartFiguresMatchIndependentCounts()
+    {
+        const School s = generate(2026);
+        const QStringList dmScale { QStringLiteral("not-yet"), QStringLiteral("on-track"),
+            QStringLiteral("secure") };
+        for (const QString &cls : m_classes) {
+            const QString band
+                = cls == QLatin1String("Reception") ? QStringLiteral("R") : QStringLiteral("34");
+            QList<TrackingGrid> grids;
+            for (int t = 0; t < m_terms.size(); ++t) {
+                const TrackingGrid g = grid(s, cls, t, TrackingGrid::Columns::Areas);
+                grids.append(g);
+                // Distribution: children per judgement per area.
+                const TrackingCharts::Distribution d = TrackingCharts::distribution(g);
+                QCOMPARE(d.judgementTitles,
+                    QStringList({ QStringLiteral("Not yet"), QStringLiteral("On track"),
+                        QStringLiteral("Secure"), QStringLiteral("No judgement") }));
+                QList<QList<int>> expected(4, QList<int>(m_areas.size(), 0));
+                QList<int> counts;
+                for (const wire::Child &c : s.roster) {
+                    if (QString::fromStdString(c.class_name()) != cls)
+                        continue;
+                    for (qsizetype a = 0; a < m_areas.size(); ++a) {
+                        const QString j = expectedJudgement(
+                            s, c.ref(), m_areas[a] + QStringLiteral("-DM-") + band, t);
+                        const qsizetype level = dmScale.indexOf(j);
+                        ++expected[level < 0 ? 3 : level][a];
+                    }
+                }
+                QCOMPARE(d.counts, expected);
+                // Observations per child: different observations with any area tag.
+                const TrackingCharts::ObservationCounts o = TrackingCharts::observationCounts(g);
+                QCOMPARE(o.counts.size(), g.rows().size());
+                for (qsizetype r = 0; r < g.rows().size(); ++r) {
+                    const std::string ref = g.rows().at(r).child.ref();
+                    int n = 0;
+                    for (const wire::Observation &ob : s.observations) {
+                        if (ob.state() != wire::PUBLISHED || ob.deleted()
+                            || termOf(ob.observed_at_ms()) != t
+                            || std::find(ob.child_refs().begin(), ob.child_refs().end(), ref)
+                                == ob.child_refs().end())
+                            continue;
+                        bool anyArea = false;
+                        for (const std::string &tag : ob.eyfs_tags()) {
+                            for (const TagCase &tc : m_tags)
+                                anyArea = anyArea || (tag == tc.tag && *tc.area != '\0');
+                        }
+                        n += anyArea ? 1 : 0;
+                    }
+                    QCOMPARE(o.counts.at(r), n);
+                }
+            }
+            // Progress of the class's first child across the three half terms.
+            const TrackingGrid::Row &first = grids.constFirst().rows().constFirst();
+            const TrackingCharts::Progress p = TrackingCharts::progress(grids,
+                { QStringLiteral("Autumn 1"), QStringLiteral("Autumn 2"),
+                    QStringLiteral("Spring 1") },
+                QString::fromStdString(first.child.ref()));
+            QCOMPARE(p.scaleSize, 3);
+            QCOMPARE(p.levels.size(), m_areas.size());
+            for (qsizetype a = 0; a < m_areas.size(); ++a) {
+                for (int t = 0; t < m_terms.size(); ++t) {
+                    const QString j = expectedJudgement(
+                        s, first.child.ref(), m_areas[a] + QStringLiteral("-DM-") + band, t);
+                    QCOMPARE(p.levels.at(a).at(t), static_cast<int>(dmScale.indexOf(j)) + 1);
+                }
+            }
+        }
     }
 
     void csvForTheMis()
