@@ -877,6 +877,37 @@ Import photos and videos from files instead: choose several at once, or drag the
     </message>
 </context>
 <context>
+    <name>acorn::staff::TrackingChartsView</name>
+    <message>
+        <source>Judgements per area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Children</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Observations per child this half term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Observations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a child in the grid to see their progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: progress across half terms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Judgement (0 = none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>acorn::staff::TrackingPage</name>
     <message>
         <source>Record judgement</source>
@@ -991,6 +1022,14 @@ Import photos and videos from files instead: choose several at once, or drag the
     </message>
     <message>
         <source>Select a child&apos;s cell first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Charts</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -143,6 +143,22 @@ TrackingGrid TrackingGrid::build(const Input &in, const EyfsFramework &framework
     return grid;
 }
 
+QList<TrackingGrid> TrackingGrid::buildThrough(
+    const Input &input, QStringList *names, const EyfsFramework &framework)
+{
+    QList<TrackingGrid> grids;
+    for (const CountingPeriod &p : CountingPeriod::halfTerms(input.calendar, input.zone)) {
+        if (p.lastDay > input.halfTermLastDay)
+            continue;
+        Input in = input;
+        in.halfTermLastDay = p.lastDay;
+        grids.append(build(in, framework));
+        if (names)
+            names->append(p.name);
+    }
+    return grids;
+}
+
 int TrackingGrid::gapCount() const
 {
     int gaps = 0;

@@ -68,6 +68,10 @@ public:
 
     static TrackingGrid build(
         const Input &input, const EyfsFramework &framework = EyfsFramework::standard());
+    // One grid per half term of the calendar up to and including input.halfTermLastDay,
+    // oldest first, with the half terms' names in *names.
+    static QList<TrackingGrid> buildThrough(const Input &input, QStringList *names,
+        const EyfsFramework &framework = EyfsFramework::standard());
 
     const QList<Column> &columns() const { return m_columns; }
     const QList<Row> &rows() const { return m_rows; }

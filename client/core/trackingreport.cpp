@@ -1,7 +1,5 @@
 #include "trackingreport.h"
 
-#include "rostersummary.h"
-
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
@@ -84,19 +82,14 @@ QString TrackingReport::childSummaryHtml(
     const TrackingGrid::Input &input, const QString &childRef, const QString &schoolName)
 {
     // One grid per half term through the chosen one; the child's row of each.
-    QList<CountingPeriod> terms;
-    for (const CountingPeriod &p : CountingPeriod::halfTerms(input.calendar, input.zone)) {
-        if (p.lastDay <= input.halfTermLastDay)
-            terms.append(p);
-    }
+    TrackingGrid::Input areas = input;
+    areas.columns = TrackingGrid::Columns::Areas;
+    QStringList termNames;
+    const QList<TrackingGrid> grids = TrackingGrid::buildThrough(areas, &termNames);
     QList<TrackingGrid::Column> columns;
     QList<QList<TrackingGrid::Cell>> cells; // per half term, per area
     wire::Child child;
-    for (const CountingPeriod &p : std::as_const(terms)) {
-        TrackingGrid::Input in = input;
-        in.halfTermLastDay = p.lastDay;
-        in.columns = TrackingGrid::Columns::Areas;
-        const TrackingGrid grid = TrackingGrid::build(in);
+    for (const TrackingGrid &grid : grids) {
         columns = grid.columns();
         QList<TrackingGrid::Cell> row(grid.columns().size());
         for (const TrackingGrid::Row &r : grid.rows()) {
@@ -122,8 +115,8 @@ QString TrackingReport::childSummaryHtml(
     out += QStringLiteral("<table border=\"1\" cellspacing=\"0\" cellpadding=\"3\" width=\"100%\">"
                           "<thead><tr><th align=\"left\">%1</th>")
                .arg(tr("Area of learning"));
-    for (const CountingPeriod &p : std::as_const(terms))
-        out += QStringLiteral("<th>%1</th>").arg(p.name.toHtmlEscaped());
+    for (const QString &term : std::as_const(termNames))
+        out += QStringLiteral("<th>%1</th>").arg(term.toHtmlEscaped());
     out += QStringLiteral("</tr></thead>");
     for (qsizetype a = 0; a < columns.size(); ++a) {
         out += QStringLiteral("<tr><td>%1</td>").arg(columns.at(a).title.toHtmlEscaped());

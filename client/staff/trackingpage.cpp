@@ -1,6 +1,7 @@
 #include "trackingpage.h"
 
 #include "rostersummary.h"
+#include "trackingchartsview.h"
 #include "trackingreport.h"
 
 #include <QComboBox>
@@ -15,6 +16,7 @@
 #include <QPushButton>
 #include <QSaveFile>
 #include <QStyledItemDelegate>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -63,6 +65,8 @@ TrackingPage::TrackingPage(QWidget *parent)
     , m_export(new QPushButton(tr("Export CSV…"), this))
     , m_print(new QPushButton(tr("Summary PDF…"), this))
     , m_childPdf(new QPushButton(tr("Child's summary PDF…"), this))
+    , m_tabs(new QTabWidget(this))
+    , m_charts(new TrackingChartsView(this))
 {
     setObjectName(QStringLiteral("trackingPage"));
     auto *title = new QLabel(tr("Tracking"), this);
@@ -114,14 +118,22 @@ TrackingPage::TrackingPage(QWidget *parent)
     choosers->addStretch(1);
     choosers->addWidget(m_export);
     choosers->addWidget(m_print);
+    auto *gridTab = new QWidget(this);
+    auto *gridLayout = new QVBoxLayout(gridTab);
+    gridLayout->setContentsMargins(0, 0, 0, 0);
+    gridLayout->addWidget(m_table, 3);
+    gridLayout->addWidget(m_evidenceTitle);
+    gridLayout->addWidget(m_evidence, 1);
+    gridLayout->addLayout(judgementRow);
+    m_tabs->setObjectName(QStringLiteral("trackingTabs"));
+    m_tabs->addTab(gridTab, tr("Grid"));
+    m_tabs->addTab(m_charts, tr("Charts"));
+
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(title);
     layout->addLayout(choosers);
     layout->addWidget(m_summary);
-    layout->addWidget(m_table, 3);
-    layout->addWidget(m_evidenceTitle);
-    layout->addWidget(m_evidence, 1);
-    layout->addLayout(judgementRow);
+    layout->addWidget(m_tabs, 1);
 
     connect(m_class, &QComboBox::currentIndexChanged, this, &TrackingPage::rebuild);
     connect(m_halfTerm, &QComboBox::currentIndexChanged, this, &TrackingPage::rebuild);
@@ -206,6 +218,8 @@ void TrackingPage::rebuild()
     in.columns = static_cast<client::TrackingGrid::Columns>(m_columns->currentData().toInt());
     m_model->setGrid(client::TrackingGrid::build(in));
     m_input = in;
+    m_charts->showClass(client::TrackingCharts::distribution(m_model->grid()),
+        client::TrackingCharts::observationCounts(m_model->grid()));
     const int cells = m_model->rowCount() * m_model->columnCount();
     const int gaps = m_model->grid().gapCount();
     if (in.halfTermLastDay.isEmpty())
@@ -222,6 +236,7 @@ void TrackingPage::rebuild()
 
 void TrackingPage::showJudgementChoice()
 {
+    showProgress();
     const QModelIndex index = m_table->currentIndex();
     m_judgement->clear();
     const QString item = index.isValid()
@@ -275,6 +290,20 @@ void TrackingPage::showEvidence()
         item->setData(Qt::UserRole, id);
         m_evidence->addItem(item);
     }
+}
+
+void TrackingPage::showProgress()
+{
+    const QModelIndex index = m_table->currentIndex();
+    if (!index.isValid()) {
+        m_charts->showProgress({}, {});
+        return;
+    }
+    QStringList names;
+    const QList<client::TrackingGrid> grids = client::TrackingGrid::buildThrough(m_input, &names);
+    m_charts->showProgress(client::TrackingCharts::progress(grids, names,
+                               index.data(client::TrackingGridModel::ChildRefRole).toString()),
+        m_model->headerData(index.row(), Qt::Vertical).toString());
 }
 
 Status TrackingPage::exportPdf(const QString &path) const

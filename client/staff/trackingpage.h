@@ -13,15 +13,19 @@ class QComboBox;
 class QLabel;
 class QListWidget;
 class QPushButton;
+class QTabWidget;
 class QTableView;
 
 namespace acorn::staff {
+
+class TrackingChartsView;
 
 // The tracking grid for a lead or practitioner: pick a class and a half term, see each
 // child against each area of learning (or Early Learning Goal) with the judgement and the
 // number of observations evidencing it; gaps stand out. Selecting a cell lists the evidence
 // (activating one opens it) and offers the judgements of the cell's scale to record one;
-// Export writes the grid as CSV for the school's MIS.
+// Export writes the grid as CSV for the school's MIS; the Charts tab draws the class's
+// judgements, observations per child and the selected child's progress.
 //
 // Display only: the grid is computed in the core (client::TrackingGrid) from what this
 // device holds; this page decides nothing.
@@ -51,6 +55,7 @@ public:
     QComboBox *halfTermChooser() const { return m_halfTerm; }
     QComboBox *columnsChooser() const { return m_columns; }
     QComboBox *judgementChooser() const { return m_judgement; }
+    TrackingChartsView *charts() const { return m_charts; }
     QPushButton *recordButton() const { return m_record; }
     // Writes the grid shown as CSV (the Export button asks where).
     Status exportCsv(const QString &path) const;
@@ -70,6 +75,7 @@ private:
     void rebuild();
     void showEvidence();
     void showJudgementChoice();
+    void showProgress();
     // Asks where to save, writes, and says how it went.
     void saveAs(const QString &caption, const QString &suggestedName, const QString &filter,
         const std::function<Status(const QString &)> &write);
@@ -89,6 +95,8 @@ private:
     QPushButton *m_export;
     QPushButton *m_print;
     QPushButton *m_childPdf;
+    QTabWidget *m_tabs;
+    TrackingChartsView *m_charts;
     client::TrackingGrid::Input m_input; // what the grid shown was built from
 };
 

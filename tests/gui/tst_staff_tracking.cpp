@@ -1,13 +1,19 @@
+#include "trackingchartsview.h"
 #include "trackingpage.h"
 
+#include <QBarSeries>
+#include <QBarSet>
+#include <QChart>
 #include <QComboBox>
 #include <QFile>
 #include <QLabel>
+#include <QLineSeries>
 #include <QListWidget>
 #include <QProcess>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QStackedBarSeries>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -176,6 +182,47 @@ private slots:
         page.showData(data());
         QCOMPARE(page.classChooser()->currentText(), QStringLiteral("Reception"));
         QCOMPARE(page.halfTermChooser()->currentText(), QStringLiteral("Autumn 2"));
+    }
+
+    void drawsTheCharts()
+    {
+        TrackingPage page;
+        page.resize(1000, 700);
+        page.showData(data());
+        page.classChooser()->setCurrentText(QStringLiteral("Reception"));
+        // Judgements per area: the chart's bars are the core's figures.
+        const client::TrackingCharts::Distribution d
+            = client::TrackingCharts::distribution(page.model()->grid());
+        QChart *dist = page.charts()->distributionChart();
+        QCOMPARE(dist->series().size(), 1);
+        auto *stacked = qobject_cast<QStackedBarSeries *>(dist->series().constFirst());
+        QVERIFY(stacked);
+        QCOMPARE(stacked->count(), 4); // not yet, on track, secure, no judgement
+        for (int j = 0; j < stacked->count(); ++j) {
+            QCOMPARE(stacked->barSets().at(j)->label(), d.judgementTitles.at(j));
+            for (int a = 0; a < 7; ++a)
+                QCOMPARE(int(stacked->barSets().at(j)->at(a)), d.counts.at(j).at(a));
+        }
+        // Maths (column 4): Ava secure, Ben none.
+        QCOMPARE(int(stacked->barSets().at(2)->at(4)), 1);
+        QCOMPARE(int(stacked->barSets().at(3)->at(4)), 1);
+        // Observations per child: Ava 2, Ben 1.
+        auto *bars
+            = qobject_cast<QBarSeries *>(page.charts()->countsChart()->series().constFirst());
+        QVERIFY(bars);
+        QCOMPARE(int(bars->barSets().constFirst()->at(0)), 2);
+        QCOMPARE(int(bars->barSets().constFirst()->at(1)), 1);
+        // Progress: none until a child is selected, then a line per area over the half terms.
+        QCOMPARE(page.charts()->progressChart()->series().size(), 0);
+        page.table()->setCurrentIndex(page.model()->index(0, 4));
+        QChart *progress = page.charts()->progressChart();
+        QCOMPARE(progress->series().size(), 7);
+        auto *maths = qobject_cast<QLineSeries *>(progress->series().at(4));
+        QVERIFY(maths);
+        QCOMPARE(maths->count(), 2); // Autumn 1, Autumn 2
+        QCOMPARE(maths->at(0).y(), 0.0);
+        QCOMPARE(maths->at(1).y(), 3.0); // secure: the third of three
+        QVERIFY(progress->title().startsWith(QStringLiteral("Ava Test")));
     }
 
     void exportsCsv()
