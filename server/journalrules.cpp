@@ -144,4 +144,67 @@ std::optional<QString> JournalRules::refuseEdit(const Viewer &v, const QList<qin
     return std::nullopt;
 }
 
+std::optional<QString> JournalRules::refuseAssessment(const Viewer &v, qint64 childId, const QString &itemKey,
+                                                      const QString &judgement,
+                                                      const EyfsFramework &framework) const
+{
+    if (!isStaff(v))
+        return QStringLiteral("only staff can record assessments");
+    if (!v.cutoffs.contains(childId)) {
+        const auto child = m_children.constFind(childId);
+        const QString ref = child == m_children.cend() ? QStringLiteral("?") : child->ref;
+        return QStringLiteral("child %1 is not in a class you are assigned to").arg(ref);
+    }
+    const EyfsFramework::Item *item = framework.item(itemKey);
+    if (!item)
+        return QStringLiteral("%1 is not an item of the school's EYFS framework").arg(itemKey);
+    const EyfsFramework::Scale *scale = framework.scaleOf(item->key);
+    if (!scale)
+        return QStringLiteral("%1 is not assessed (it has no judgement scale)").arg(item->key);
+    QStringList allowed;
+    for (const EyfsFramework::Judgement &j : scale->judgements) {
+        if (j.key == judgement)
+            return std::nullopt;
+        allowed.append(j.key);
+    }
+    return QStringLiteral("\"%1\" is not a judgement for %2 (use one of: %3)")
+        .arg(judgement, item->key, allowed.join(QStringLiteral(", ")));
+}
+
+std::optional<wire::Assessment> JournalRules::viewAssessment(const Viewer &v, const AssessmentRecord &a,
+                                                             qint64 assessmentMomentMs,
+                                                             bool parentsSeeAssessments) const
+{
+    const auto cutoff = v.cutoffs.constFind(a.childId);
+    const auto child = m_children.constFind(a.childId);
+    if (cutoff == v.cutoffs.cend() || child == m_children.cend())
+        return std::nullopt; // admins, other classes, other families
+    wire::Assessment out;
+    out.set_child_ref(child->ref.toStdString());
+    out.set_item_key(a.itemKey.toStdString());
+    out.set_half_term(a.halfTerm.toStdString());
+    out.set_judgement(a.judgement.toStdString());
+    out.set_revision(a.revision);
+    out.set_at_ms(a.at);
+    if (isStaff(v)) {
+        out.set_by_username(a.byUsername.toStdString());
+        out.set_by_name(a.byName.toStdString());
+        for (const AssessmentRecord::Revision &r : a.history) {
+            wire::AssessmentRevision *h = out.add_history();
+            h->set_revision(r.revision);
+            h->set_judgement(r.judgement.toStdString());
+            h->set_by_username(r.byUsername.toStdString());
+            h->set_by_name(r.byName.toStdString());
+            h->set_at_ms(r.at);
+            h->set_conflict(r.conflict);
+        }
+        return out;
+    }
+    if (v.role != wire::ROLE_PARENT || !parentsSeeAssessments)
+        return std::nullopt;
+    if (!(assessmentMomentMs < *cutoff))
+        return std::nullopt;
+    return out;
+}
+
 } // namespace acorn::server

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "acorn.pb.h"
+#include "eyfsframework.h"
 #include "serverstore.h"
 
 #include <QHash>
@@ -47,6 +48,20 @@ public:
     // (and, for an edit, the children it tagged before). Returns a reason when not.
     std::optional<QString> refuseEdit(const Viewer &v, const QList<qint64> &childIds,
                                       const QList<qint64> &previousChildIds, bool hasMedia) const;
+
+    // Whether staff member `v` may record `judgement` on framework item `itemKey` for the
+    // child: staff only, the child in their classes, an assessable item of the framework and
+    // a judgement of its scale. Returns a reason when not.
+    std::optional<QString> refuseAssessment(const Viewer &v, qint64 childId, const QString &itemKey,
+                                            const QString &judgement, const EyfsFramework &framework) const;
+
+    // The view of an assessment this viewer may see, or nullopt. Staff see their classes'
+    // assessments with who made them and the whole history. A parent sees their own child's
+    // current judgement (no names, no history) only when the school shows assessments to
+    // parents and the release gate has passed `assessmentMomentMs` (ReleaseGate) for the
+    // child, exactly as for an observation made then.
+    std::optional<wire::Assessment> viewAssessment(const Viewer &v, const AssessmentRecord &a,
+                                                   qint64 assessmentMomentMs, bool parentsSeeAssessments) const;
 
     // True when the viewer's journal scope contains (or contained, for tombstones) one of
     // the children.

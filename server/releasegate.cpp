@@ -61,6 +61,22 @@ int ReleaseGate::halfTermIndexFor(qint64 observedAtMs) const
     return -1;
 }
 
+int ReleaseGate::halfTermIndexByLastDay(const QDate &lastDay) const
+{
+    for (int i = 0; i < m_terms.size(); ++i) {
+        if (m_terms[i].lastDay == lastDay)
+            return i;
+    }
+    return -1;
+}
+
+qint64 ReleaseGate::assessmentMomentMs(const QDate &lastDay) const
+{
+    if (!lastDay.isValid() || halfTermIndexByLastDay(lastDay) < 0)
+        return kEverything;
+    return endOfDayMs(lastDay.addDays(-1)); // the start of the half term's last day
+}
+
 int ReleaseGate::nextReleaseIndex(qint64 nowMs) const
 {
     for (int i = 0; i < m_terms.size(); ++i) {

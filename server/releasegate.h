@@ -52,6 +52,13 @@ public:
     int nextReleaseIndex(qint64 nowMs) const;
     // Start of the day after `day` in the school's zone: "through day D" as a cutoff.
     qint64 endOfDayMs(const QDate &day) const;
+    // Index of the half term whose last day is `lastDay`, or -1 when the calendar has none.
+    int halfTermIndexByLastDay(const QDate &lastDay) const;
+    // The moment an assessment of the half term ending `lastDay` counts as made: the start of
+    // that last day. A cutoff above it releases it: the half term's release moment, or a
+    // lead's early release made on the last day (or through it); never when the half term is
+    // not in the calendar (kEverything).
+    qint64 assessmentMomentMs(const QDate &lastDay) const;
 
     const QList<HalfTerm> &halfTerms() const { return m_terms; }
     const QTimeZone &zone() const { return m_zone; }

@@ -124,11 +124,40 @@ QStringList version2()
     };
 }
 
+// Version 3: assessments (issue 6). One current judgement per child, framework item and
+// half term (the half term's last day, unique in the calendar), with every revision and every
+// submission that lost a conflict kept in assessment_history.
+QStringList version3()
+{
+    return {
+        QStringLiteral("CREATE TABLE assessments ("
+                       " id INTEGER PRIMARY KEY,"
+                       " child_id INTEGER NOT NULL REFERENCES children(id),"
+                       " item_key TEXT NOT NULL, half_term TEXT NOT NULL,"
+                       " judgement TEXT NOT NULL, revision INTEGER NOT NULL,"
+                       " by_id INTEGER NOT NULL REFERENCES users(id), at INTEGER NOT NULL,"
+                       " seq INTEGER NOT NULL,"
+                       " UNIQUE (child_id, item_key, half_term))"),
+        QStringLiteral("CREATE INDEX assessments_seq ON assessments(seq)"),
+        // outcome 'applied': the revision it made; 'conflict': kept, not applied, based on
+        // `revision`.
+        QStringLiteral("CREATE TABLE assessment_history ("
+                       " id INTEGER PRIMARY KEY,"
+                       " assessment_id INTEGER NOT NULL REFERENCES assessments(id),"
+                       " revision INTEGER NOT NULL, judgement TEXT NOT NULL,"
+                       " by_id INTEGER NOT NULL REFERENCES users(id), at INTEGER NOT NULL,"
+                       " change_id TEXT NOT NULL UNIQUE, device TEXT NOT NULL,"
+                       " outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'conflict')))"),
+        QStringLiteral("CREATE INDEX assessment_history_assessment"
+                       " ON assessment_history(assessment_id, id)"),
+    };
+}
+
 } // namespace
 
 int latestVersion()
 {
-    return 2;
+    return 3;
 }
 
 QStringList migrationStep(int to)
@@ -138,6 +167,8 @@ QStringList migrationStep(int to)
         return version1();
     case 2:
         return version2();
+    case 3:
+        return version3();
     default:
         return {};
     }

@@ -68,6 +68,8 @@ admin commands:
   release CLASS [--through YYYY-MM-DD]
                                 release a half-termly class's journal early
   calendar show                 the half terms and their release moments
+  assessments-for-parents on|off
+                                show released assessments to parents (off by default)
   audit [--since ISO-8601]      the audit log as JSON lines
   backup --out FILE             a consistent backup (database, media, TLS key,
                                 configuration) in one file, while the server runs
@@ -500,6 +502,20 @@ int cmdAdmin(const Args &a)
             return fail(cutoff.error());
         printJson({{QStringLiteral("class"), r.positional[0]},
                    {QStringLiteral("released_through"), timeutil::formatMs(cutoff.value(), QTimeZone(store.school()->timeZone.toUtf8()))}});
+        return kExitOk;
+    }
+    if (cmd == QLatin1String("assessments-for-parents")) {
+        const QString how = rest.value(0);
+        if (rest.size() != 1 || (how != QLatin1String("on") && how != QLatin1String("off")))
+            return usage(QStringLiteral("assessments-for-parents needs on or off"));
+        const bool visible = how == QLatin1String("on");
+        Status s = store.setAssessmentsVisibleToParents(visible);
+        if (s)
+            s = store.audit(actor, QStringLiteral("admin"), QStringLiteral("assessments-for-parents"), how, {},
+                            clock.nowMs());
+        if (!s)
+            return fail(s.error());
+        printJson({{QStringLiteral("assessments_visible_to_parents"), visible}});
         return kExitOk;
     }
     if (cmd == QLatin1String("calendar") && rest.value(0) == QLatin1String("show")) {

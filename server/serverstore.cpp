@@ -737,6 +737,124 @@ Status ServerStore::saveObservation(const wire::Observation &content, const QLis
     return s;
 }
 
+// ------------------------------------------------------------------ assessments
+
+QList<AssessmentRecord> ServerStore::assessmentsWhere(const QString &where, const QVariantList &binds)
+{
+    QList<AssessmentRecord> out;
+    QSqlQuery q = run(QStringLiteral("SELECT a.id, a.child_id, a.item_key, a.half_term, a.judgement, a.revision,"
+                                     " a.by_id, u.username, u.display_name, a.at, a.seq"
+                                     " FROM assessments a JOIN users u ON u.id = a.by_id ")
+                          + where,
+                      binds);
+    while (q.next()) {
+        AssessmentRecord a;
+        a.id = q.value(0).toLongLong();
+        a.childId = q.value(1).toLongLong();
+        a.itemKey = q.value(2).toString();
+        a.halfTerm = q.value(3).toString();
+        a.judgement = q.value(4).toString();
+        a.revision = q.value(5).toULongLong();
+        a.byId = q.value(6).toLongLong();
+        a.byUsername = q.value(7).toString();
+        a.byName = q.value(8).toString();
+        a.at = q.value(9).toLongLong();
+        a.seq = q.value(10).toLongLong();
+        out.append(a);
+    }
+    for (AssessmentRecord &a : out) {
+        QSqlQuery h = run(QStringLiteral("SELECT h.revision, h.judgement, u.username, u.display_name, h.at,"
+                                         " h.outcome FROM assessment_history h JOIN users u ON u.id = h.by_id"
+                                         " WHERE h.assessment_id = ? ORDER BY h.id"),
+                          {a.id});
+        while (h.next()) {
+            a.history.append({h.value(0).toULongLong(), h.value(1).toString(), h.value(2).toString(),
+                              h.value(3).toString(), h.value(4).toLongLong(),
+                              h.value(5).toString() == QLatin1String("conflict")});
+        }
+    }
+    return out;
+}
+
+std::optional<AssessmentRecord> ServerStore::assessment(qint64 childId, const QString &itemKey,
+                                                        const QString &halfTerm)
+{
+    const QList<AssessmentRecord> found = assessmentsWhere(
+        QStringLiteral("WHERE a.child_id = ? AND a.item_key = ? AND a.half_term = ?"), {childId, itemKey, halfTerm});
+    if (found.isEmpty())
+        return std::nullopt;
+    return found.constFirst();
+}
+
+QList<AssessmentRecord> ServerStore::assessmentsChangedSince(qint64 seq, int limit)
+{
+    return assessmentsWhere(QStringLiteral("WHERE a.seq > ? ORDER BY a.seq LIMIT ?"), {seq, limit});
+}
+
+std::optional<ServerStore::AssessmentChange> ServerStore::assessmentChange(const QString &changeId)
+{
+    QSqlQuery q = run(QStringLiteral("SELECT h.assessment_id, a.child_id, a.item_key, a.half_term, h.revision,"
+                                     " h.by_id, h.outcome FROM assessment_history h"
+                                     " JOIN assessments a ON a.id = h.assessment_id WHERE h.change_id = ?"),
+                      {changeId});
+    if (!q.next())
+        return std::nullopt;
+    return AssessmentChange{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(),
+                            q.value(3).toString(), q.value(4).toULongLong(), q.value(5).toLongLong(),
+                            q.value(6).toString() == QLatin1String("conflict")};
+}
+
+Status ServerStore::saveAssessment(const AssessmentRecord &a, const QString &changeId, const QString &device,
+                                   qint64 now)
+{
+    auto seq = nextSeq();
+    if (!seq)
+        return Status::failure(seq.error());
+    const qint64 revision = static_cast<qint64>(a.revision);
+    bool ok = false;
+    if (a.revision == 1) {
+        run(QStringLiteral("INSERT INTO assessments (child_id, item_key, half_term, judgement, revision, by_id, at,"
+                           " seq) VALUES (?, ?, ?, ?, 1, ?, ?, ?)"),
+            {a.childId, a.itemKey, a.halfTerm, a.judgement, a.byId, now, seq.value()}, &ok);
+    } else {
+        const QSqlQuery q = run(QStringLiteral("UPDATE assessments SET judgement = ?, revision = ?, by_id = ?, at = ?,"
+                                               " seq = ? WHERE child_id = ? AND item_key = ? AND half_term = ?"
+                                               " AND revision = ?"),
+                                {a.judgement, revision, a.byId, now, seq.value(), a.childId, a.itemKey, a.halfTerm,
+                                 revision - 1},
+                                &ok);
+        if (ok && q.numRowsAffected() != 1) {
+            return Status::failure(
+                QStringLiteral("the assessment changed while this change was being saved; it will be sent again"));
+        }
+    }
+    if (!ok)
+        return Status::failure(QStringLiteral("the database refused a change: %1").arg(m_lastError));
+    return exec(QStringLiteral("INSERT INTO assessment_history (assessment_id, revision, judgement, by_id, at,"
+                               " change_id, device, outcome) SELECT id, ?, ?, ?, ?, ?, ?, 'applied'"
+                               " FROM assessments WHERE child_id = ? AND item_key = ? AND half_term = ?"),
+                {revision, a.judgement, a.byId, now, changeId, device, a.childId, a.itemKey, a.halfTerm});
+}
+
+Status ServerStore::keepConflictingAssessment(qint64 assessmentId, quint64 baseRevision, const QString &judgement,
+                                              qint64 byId, const QString &changeId, const QString &device, qint64 now)
+{
+    return exec(QStringLiteral("INSERT INTO assessment_history (assessment_id, revision, judgement, by_id, at,"
+                               " change_id, device, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, 'conflict')"),
+                {assessmentId, static_cast<qint64>(baseRevision), judgement, byId, now, changeId, device});
+}
+
+bool ServerStore::assessmentsVisibleToParents()
+{
+    return meta(QStringLiteral("assessments_visible_to_parents")) == QLatin1String("1");
+}
+
+Status ServerStore::setAssessmentsVisibleToParents(bool visible)
+{
+    return setMeta(QStringLiteral("assessments_visible_to_parents"), visible ? QStringLiteral("1")
+                                                                             : QStringLiteral("0"));
+}
+
 QList<ChangedObservation> ServerStore::changedSince(qint64 seq, int limit)
 {
     QList<ChangedObservation> out;

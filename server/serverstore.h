@@ -101,6 +101,34 @@ struct ObservationRecord
     QList<qint64> pastChildIds; // untagged since; their families get tombstones
 };
 
+// One judgement on one framework item for one child in one half term, as stored, with its
+// history (every applied revision and every submission that lost a conflict), oldest first.
+struct AssessmentRecord
+{
+    qint64 id = 0;
+    qint64 childId = 0;
+    QString itemKey;
+    QString halfTerm; // the half term's last day, YYYY-MM-DD
+    QString judgement;
+    quint64 revision = 0;
+    qint64 byId = 0;
+    QString byUsername;
+    QString byName;
+    qint64 at = 0;
+    qint64 seq = 0;
+
+    struct Revision
+    {
+        quint64 revision = 0; // made, or for a conflict the one it was based on
+        QString judgement;
+        QString byUsername;
+        QString byName;
+        qint64 at = 0;
+        bool conflict = false;
+    };
+    QList<Revision> history;
+};
+
 struct ChangedObservation
 {
     QString id;
@@ -243,6 +271,35 @@ public:
     qint64 rosterSeq();
     Status bumpRosterSeq();
 
+    // ---- assessments
+    std::optional<AssessmentRecord> assessment(
+        qint64 childId, const QString &itemKey, const QString &halfTerm);
+    // Assessments changed after `seq`, oldest change first, with their history.
+    QList<AssessmentRecord> assessmentsChangedSince(qint64 seq, int limit);
+    // What an assessment change id did, if it was seen before.
+    struct AssessmentChange
+    {
+        qint64 assessmentId = 0;
+        qint64 childId = 0;
+        QString itemKey;
+        QString halfTerm;
+        quint64 revision = 0;
+        qint64 byId = 0;
+        bool conflict = false;
+    };
+    std::optional<AssessmentChange> assessmentChange(const QString &changeId);
+    // Writes `a.revision` (a new assessment when it is 1, else only over revision - 1) and
+    // its history row. Fails when another change got there first.
+    Status saveAssessment(
+        const AssessmentRecord &a, const QString &changeId, const QString &device, qint64 now);
+    // Keeps a submission that lost a conflict in the assessment's history, unapplied.
+    Status keepConflictingAssessment(qint64 assessmentId, quint64 baseRevision,
+        const QString &judgement, qint64 byId, const QString &changeId, const QString &device,
+        qint64 now);
+    // The school's switch for showing released assessments to parents (off by default).
+    bool assessmentsVisibleToParents();
+    Status setAssessmentsVisibleToParents(bool visible);
+
     // ---- media
     std::optional<MediaRecord> media(const QString &id);
     Status insertMedia(const MediaRecord &media, qint64 now);
@@ -283,6 +340,7 @@ private:
     Result<qint64> nextSeq();
     ChildRecord childFrom(const QSqlQuery &q) const;
     UserRecord userFrom(const QSqlQuery &q) const;
+    QList<AssessmentRecord> assessmentsWhere(const QString &where, const QVariantList &binds);
 
     std::unique_ptr<Database> m_database;
     QString m_lastError;

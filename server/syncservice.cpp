@@ -2,6 +2,7 @@
 
 #include "clock.h"
 #include "crypto.h"
+#include "eyfsframework.h"
 #include "logging.h"
 #include "mediastore.h"
 #include "protocol.h"
@@ -62,6 +63,7 @@ struct SyncService::Snapshot
     QHash<QString, qint64> childIdByRef;
     QHash<qint64, qint64> earlyReleases;
     std::unique_ptr<ReleaseGate> gate;
+    bool parentsSeeAssessments = false;
     qint64 now = 0;
 };
 
@@ -106,6 +108,7 @@ std::unique_ptr<SyncService::Snapshot> SyncService::snapshot()
     for (const ClassRecord &c : m_store.classes())
         snap->classes.insert(c.id, c);
     snap->earlyReleases = m_store.earlyReleases();
+    snap->parentsSeeAssessments = m_store.assessmentsVisibleToParents();
     snap->gate = std::make_unique<ReleaseGate>(
         ReleaseGate::forSchool(m_store.halfTerms(), snap->school.timeZone, snap->school.releaseTime));
     return snap;
@@ -221,6 +224,9 @@ void SyncService::handle(ConnectionState &state, const wire::Frame &frame, const
         return;
     case wire::Frame::kRelease:
         onRelease(*user, state, frame, reply);
+        return;
+    case wire::Frame::kAssessmentPush:
+        onAssessmentPush(*user, state, frame, reply);
         return;
     default:
         reply(errorFrame(rid, wire::Error::UNSUPPORTED, QStringLiteral("this server does not understand that request")));
@@ -699,6 +705,9 @@ void SyncService::onPull(const UserRecord &user, const wire::Frame &frame, const
         cc->set_child_id(it.key());
         cc->set_cutoff_ms(it.value());
     }
+    // 4. Assessments, paged on their own.
+    if (addAssessments(viewer, rules, *snap, prev, *r, next))
+        more = true;
     r->set_next_cursor(signCursor(next).toStdString());
     r->set_more(more);
     qCDebug(lcServerSync) << "pull by user" << user.id << ":" << r->observations_size() << "items,"
@@ -911,6 +920,158 @@ void SyncService::onPush(const UserRecord &user, const ConnectionState &state, c
     for (const wire::PushResult &res : r->results())
         qCInfo(lcServerSync) << "push" << str(res.id()) << "by user" << user.id << "->"
                              << wire::PushResult::Outcome_Name(res.outcome()).c_str();
+    reply(out);
+}
+
+// ------------------------------------------------------------------ assessments
+
+bool SyncService::addAssessments(const Viewer &viewer, const JournalRules &rules, const Snapshot &snap,
+                                 const std::optional<wire::Cursor> &prev, wire::PullReply &reply,
+                                 wire::Cursor &next)
+{
+    // What decides which assessments this viewer sees: their children and cutoffs, and for
+    // parents the school's switch. When it changes, the whole set is sent again.
+    QList<qint64> children = viewer.cutoffs.keys();
+    std::sort(children.begin(), children.end());
+    QByteArray scope = QByteArray::number(static_cast<int>(viewer.role));
+    if (viewer.role == wire::ROLE_PARENT)
+        scope += snap.parentsSeeAssessments ? "+visible" : "+hidden";
+    for (qint64 c : children) {
+        scope += ';' + QByteArray::number(c);
+        if (viewer.role == wire::ROLE_PARENT)
+            scope += ':' + QByteArray::number(viewer.cutoffs.value(c));
+    }
+    scope = crypto::sha256(scope);
+
+    qint64 seq = 0;
+    if (prev && QByteArray::fromStdString(prev->assessment_scope()) == scope)
+        seq = static_cast<qint64>(prev->assessment_seq());
+    else
+        reply.set_assessments_reset(true);
+    const int limit = static_cast<int>(protocol::kMaxPullItems);
+    const QList<AssessmentRecord> changed = m_store.assessmentsChangedSince(seq, limit);
+    for (const AssessmentRecord &a : changed) {
+        const qint64 moment = snap.gate->assessmentMomentMs(QDate::fromString(a.halfTerm, Qt::ISODate));
+        if (auto seen = rules.viewAssessment(viewer, a, moment, snap.parentsSeeAssessments))
+            *reply.add_assessments() = std::move(*seen);
+        seq = a.seq;
+    }
+    next.set_assessment_seq(static_cast<quint64>(seq));
+    next.set_assessment_scope(scope.toStdString());
+    return changed.size() == limit;
+}
+
+wire::AssessmentPushResult SyncService::pushAssessment(const UserRecord &user, const ConnectionState &state,
+                                                       const Viewer &viewer, const JournalRules &rules,
+                                                       const Snapshot &snap, const wire::AssessmentPushItem &item)
+{
+    const wire::Assessment &a = item.assessment();
+    wire::AssessmentPushResult res;
+    res.set_change_id(item.change_id());
+    auto reject = [&](const QString &reason) {
+        res.set_outcome(wire::PushResult::REJECTED);
+        res.set_reason(reason.toStdString());
+        return res;
+    };
+    auto conflict = [&](const AssessmentRecord &current) {
+        res.set_outcome(wire::PushResult::CONFLICT);
+        res.set_revision(current.revision);
+        res.set_reason("changed on another device: your judgement is kept in the history");
+        const qint64 moment = snap.gate->assessmentMomentMs(QDate::fromString(current.halfTerm, Qt::ISODate));
+        if (auto seen = rules.viewAssessment(viewer, current, moment, snap.parentsSeeAssessments))
+            *res.mutable_server_copy() = *seen;
+        return res;
+    };
+    const QString changeId = str(item.change_id());
+    if (changeId.isEmpty() || item.change_id().size() > 64)
+        return reject(QStringLiteral("the change has no valid id"));
+    const qint64 childId = snap.childIdByRef.value(str(a.child_ref()), 0);
+    if (!childId)
+        return reject(QStringLiteral("there is no child with reference %1").arg(str(a.child_ref())));
+    const QDate lastDay = QDate::fromString(str(a.half_term()), Qt::ISODate);
+    if (snap.gate->halfTermIndexByLastDay(lastDay) < 0)
+        return reject(QStringLiteral("%1 is not the last day of a half term in the school calendar")
+                          .arg(str(a.half_term())));
+    const EyfsFramework &framework = EyfsFramework::standard();
+    const QString judgement = str(a.judgement());
+    if (auto refusal = rules.refuseAssessment(viewer, childId, str(a.item_key()), judgement, framework))
+        return reject(*refusal);
+    const QString itemKey = framework.item(str(a.item_key()))->key; // as the framework spells it
+    const QString halfTerm = lastDay.toString(Qt::ISODate);
+
+    // A retried change is answered as it was the first time, to the member of staff who sent it.
+    if (const auto seen = m_store.assessmentChange(changeId)) {
+        if (seen->byId != user.id || seen->childId != childId || seen->itemKey != itemKey
+            || seen->halfTerm != halfTerm)
+            return reject(QStringLiteral("the change id was already used for another change"));
+        const std::optional<AssessmentRecord> current = m_store.assessment(childId, itemKey, halfTerm);
+        if (seen->conflict && current)
+            return conflict(*current);
+        res.set_outcome(wire::PushResult::ACCEPTED);
+        res.set_revision(seen->revision);
+        return res;
+    }
+
+    const std::optional<AssessmentRecord> existing = m_store.assessment(childId, itemKey, halfTerm);
+    ServerStore::Transaction tx(m_store);
+    Status s = tx.ok() ? Status() : Status::failure(m_store.lastError());
+    if (existing && item.base_revision() != existing->revision) {
+        // Two devices judged the same thing: the first to arrive stands, the other is kept.
+        if (s)
+            s = m_store.keepConflictingAssessment(existing->id, item.base_revision(), judgement, user.id, changeId,
+                                                  state.device, snap.now);
+        if (s)
+            s = tx.commit();
+        if (!s)
+            return reject(QStringLiteral("the server could not save this assessment just now; it will be sent again"));
+        return conflict(*m_store.assessment(childId, itemKey, halfTerm));
+    }
+    if (!existing && item.base_revision() != 0)
+        return reject(QStringLiteral("the server does not have this assessment to change"));
+
+    AssessmentRecord rec;
+    rec.childId = childId;
+    rec.itemKey = itemKey;
+    rec.halfTerm = halfTerm;
+    rec.judgement = judgement;
+    rec.revision = existing ? existing->revision + 1 : 1;
+    rec.byId = user.id;
+    if (s)
+        s = m_store.saveAssessment(rec, changeId, state.device, snap.now);
+    if (s)
+        s = m_store.audit(user.username, state.device, QStringLiteral("assess"), snap.children.value(childId).ref,
+                          QStringLiteral("%1 %2 revision %3").arg(itemKey, halfTerm).arg(rec.revision), snap.now);
+    if (s)
+        s = tx.commit();
+    if (!s) {
+        qCWarning(lcServerSync) << "could not store an assessment:" << s.error();
+        return reject(QStringLiteral("the server could not save this assessment just now; it will be sent again"));
+    }
+    res.set_outcome(wire::PushResult::ACCEPTED);
+    res.set_revision(rec.revision);
+    return res;
+}
+
+void SyncService::onAssessmentPush(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame,
+                                   const Reply &reply)
+{
+    const auto snap = snapshot();
+    const Viewer viewer = viewerFor(user, *snap);
+    const JournalRules rules(snap->children, snap->classes);
+    wire::Frame out;
+    out.set_request_id(frame.request_id());
+    wire::AssessmentPushReply *r = out.mutable_assessment_push_reply();
+    if (frame.assessment_push().items_size() > static_cast<int>(protocol::kMaxPullItems)) {
+        reply(errorFrame(frame.request_id(), wire::Error::BAD_REQUEST,
+                         QStringLiteral("too many assessments in one push (at most %1)").arg(protocol::kMaxPullItems)));
+        return;
+    }
+    for (const wire::AssessmentPushItem &item : frame.assessment_push().items()) {
+        *r->add_results() = pushAssessment(user, state, viewer, rules, *snap, item);
+        const auto &last = r->results(r->results_size() - 1);
+        qCInfo(lcServerSync) << "assessment push by user" << user.id << "->"
+                             << wire::PushResult::Outcome_Name(last.outcome()).c_str();
+    }
     reply(out);
 }
 

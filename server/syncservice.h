@@ -93,6 +93,15 @@ private:
     void onUploadChunk(const UserRecord &user, const wire::Frame &frame, const Reply &reply);
     void onMediaFetch(const UserRecord &user, const wire::Frame &frame, const Reply &reply);
     void onRelease(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame, const Reply &reply);
+    void onAssessmentPush(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame,
+                          const Reply &reply);
+    wire::AssessmentPushResult pushAssessment(const UserRecord &user, const ConnectionState &state,
+                                              const Viewer &viewer, const JournalRules &rules, const Snapshot &snap,
+                                              const wire::AssessmentPushItem &item);
+    // Adds to a pull reply the assessments changed since the cursor (all of them, after a
+    // reset, when what decides this viewer's assessments changed); returns whether more remain.
+    bool addAssessments(const Viewer &viewer, const JournalRules &rules, const Snapshot &snap,
+                        const std::optional<wire::Cursor> &prev, wire::PullReply &reply, wire::Cursor &next);
 
     // `calendarWarned` is shared by the items of one push, so that an observation beyond
     // the calendar is reported to the IT manager once per push. When the database cannot

@@ -863,6 +863,175 @@ Import photos and videos from files instead: choose several at once, or drag the
         <source>The server&apos;s version is not on this device yet: sync, then try again.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;Tracking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tracking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>acorn::staff::TrackingChartsView</name>
+    <message>
+        <source>Judgements per area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Children</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Observations per child this half term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Observations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a child in the grid to see their progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: progress across half terms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Judgement (0 = none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>acorn::staff::TrackingPage</name>
+    <message>
+        <source>Record judgement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tracking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Half term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Areas of learning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Early Learning Goals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Judgement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the tracking grid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The school calendar has not reached this device yet: sync first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No children in this class on this device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 cells have no observation this half term.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a cell to list its evidence.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This column has no judgement for this class.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Judgement (%1):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No observation of %1 in %2 this half term.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n observation(s) of %1 in %2:</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Summary PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the tracking summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Child&apos;s summary PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the child&apos;s summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a child&apos;s cell first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>acorn::ui::ConnectDialog</name>

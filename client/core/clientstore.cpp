@@ -49,6 +49,21 @@ QStringList schemaV1()
         QStringLiteral("CREATE TABLE classes (name TEXT PRIMARY KEY, payload BLOB NOT NULL)"),
     };
 }
+
+// Version 2: the assessments pulled from the server, by (child, item, half term).
+QStringList schemaV2()
+{
+    return {QStringLiteral("CREATE TABLE assessments (child_ref TEXT NOT NULL, item_key TEXT NOT NULL,"
+                           " half_term TEXT NOT NULL, payload BLOB NOT NULL,"
+                           " PRIMARY KEY (child_ref, item_key, half_term))"),
+            QStringLiteral("CREATE TABLE assessment_outbox (child_ref TEXT NOT NULL, item_key TEXT NOT NULL,"
+                           " half_term TEXT NOT NULL, judgement TEXT NOT NULL, change_id TEXT NOT NULL UNIQUE,"
+                           " base_revision INTEGER NOT NULL,"
+                           " state TEXT NOT NULL CHECK (state IN ('pending', 'refused', 'conflict')),"
+                           " reason TEXT NOT NULL DEFAULT '', queued_at INTEGER NOT NULL,"
+                           " PRIMARY KEY (child_ref, item_key, half_term))")};
+}
+
 } // namespace
 
 ClientStore::~ClientStore()
@@ -99,6 +114,8 @@ Status ClientStore::migrate()
     QStringList steps;
     if (version < 1)
         steps += schemaV1();
+    if (version < 2)
+        steps += schemaV2();
     steps.append(QStringLiteral("PRAGMA user_version = %1").arg(kSchemaVersion));
     for (const QString &s : steps) {
         if (!q.exec(s)) {
@@ -257,6 +274,13 @@ Status ClientStore::applyPull(const wire::PullReply &page)
         if (s)
             s = exec(QStringLiteral("DELETE FROM observation_children WHERE observation_id = ?"), {QString::fromStdString(id)});
     }
+    // A reset replaces the whole set (the user's scope or parent visibility changed).
+    if (s && page.assessments_reset())
+        s = exec(QStringLiteral("DELETE FROM assessments"), {});
+    for (const wire::Assessment &a : page.assessments()) {
+        if (s)
+            s = cacheAssessment(a);
+    }
     if (s && page.roster_changed()) {
         s = exec(QStringLiteral("DELETE FROM children"), {});
         for (const wire::Child &c : page.children()) {
@@ -327,6 +351,72 @@ QList<wire::Child> ClientStore::roster()
     while (q.next())
         out.append(parse<wire::Child>(q.value(0).toByteArray()));
     return out;
+}
+
+QList<wire::Assessment> ClientStore::assessments(const QString &childRef)
+{
+    QList<wire::Assessment> out;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT payload FROM assessments WHERE ? = '' OR child_ref = ?"
+                             " ORDER BY child_ref, half_term, item_key"));
+    q.addBindValue(childRef.isNull() ? QStringLiteral("") : childRef);
+    q.addBindValue(childRef.isNull() ? QStringLiteral("") : childRef);
+    q.exec();
+    while (q.next())
+        out.append(parse<wire::Assessment>(q.value(0).toByteArray()));
+    return out;
+}
+
+Status ClientStore::cacheAssessment(const wire::Assessment &a)
+{
+    return exec(QStringLiteral("INSERT OR REPLACE INTO assessments (child_ref, item_key, half_term, payload)"
+                               " VALUES (?, ?, ?, ?)"),
+                {QString::fromStdString(a.child_ref()), QString::fromStdString(a.item_key()),
+                 QString::fromStdString(a.half_term()), bytesOf(a)});
+}
+
+Status ClientStore::queueAssessment(const AssessmentEdit &edit)
+{
+    const wire::Assessment &a = edit.assessment;
+    return exec(QStringLiteral("INSERT OR REPLACE INTO assessment_outbox (child_ref, item_key, half_term, judgement,"
+                               " change_id, base_revision, state, reason, queued_at)"
+                               " VALUES (?, ?, ?, ?, ?, ?, 'pending', '', ?)"),
+                {QString::fromStdString(a.child_ref()), QString::fromStdString(a.item_key()),
+                 QString::fromStdString(a.half_term()), QString::fromStdString(a.judgement()), edit.changeId,
+                 static_cast<qint64>(edit.baseRevision), edit.queuedAt});
+}
+
+QList<AssessmentEdit> ClientStore::assessmentOutbox()
+{
+    QList<AssessmentEdit> out;
+    QSqlQuery q(m_db);
+    q.exec(QStringLiteral("SELECT child_ref, item_key, half_term, judgement, change_id, base_revision, state, reason,"
+                          " queued_at FROM assessment_outbox ORDER BY queued_at, change_id"));
+    while (q.next()) {
+        AssessmentEdit e;
+        e.assessment.set_child_ref(q.value(0).toString().toStdString());
+        e.assessment.set_item_key(q.value(1).toString().toStdString());
+        e.assessment.set_half_term(q.value(2).toString().toStdString());
+        e.assessment.set_judgement(q.value(3).toString().toStdString());
+        e.changeId = q.value(4).toString();
+        e.baseRevision = q.value(5).toULongLong();
+        e.state = q.value(6).toString();
+        e.reason = q.value(7).toString();
+        e.queuedAt = q.value(8).toLongLong();
+        out.append(e);
+    }
+    return out;
+}
+
+Status ClientStore::markAssessmentOutcome(const QString &changeId, const QString &state, const QString &reason)
+{
+    return exec(QStringLiteral("UPDATE assessment_outbox SET state = ?, reason = ? WHERE change_id = ?"),
+                {state, reason, changeId});
+}
+
+Status ClientStore::removeAssessmentFromOutbox(const QString &changeId)
+{
+    return exec(QStringLiteral("DELETE FROM assessment_outbox WHERE change_id = ?"), {changeId});
 }
 
 QList<wire::ClassInfo> ClientStore::classes()

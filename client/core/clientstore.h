@@ -24,6 +24,18 @@ struct OutboxItem
     qint64 queuedAt = 0;
 };
 
+// A judgement waiting to reach the server. One per assessment (child, item, half term): a
+// newer local edit of the same assessment replaces the unsent one.
+struct AssessmentEdit
+{
+    wire::Assessment assessment; // child_ref, item_key, half_term, judgement
+    quint64 baseRevision = 0; // the server revision it was made on, 0 for a first judgement
+    QString changeId;
+    QString state = QStringLiteral("pending"); // pending | refused | conflict
+    QString reason;
+    qint64 queuedAt = 0;
+};
+
 // One variant of one media file waiting to be uploaded.
 struct OutboxMedia
 {
@@ -63,6 +75,17 @@ public:
     std::optional<wire::Observation> cached(const QString &id);
     QList<wire::Child> roster();
     QList<wire::ClassInfo> classes();
+    // The assessments the server sent this user (staff: their classes' with history;
+    // parents: their children's released ones), all or one child's.
+    QList<wire::Assessment> assessments(const QString &childRef = {});
+    Status cacheAssessment(const wire::Assessment &a);
+
+    // ---- assessment outbox (durable before it returns, like the observation outbox)
+    Status queueAssessment(const AssessmentEdit &edit);
+    QList<AssessmentEdit> assessmentOutbox();
+    Status markAssessmentOutcome(const QString &changeId, const QString &state, const QString &reason);
+    // Only the change the server accepted: a newer local edit made meanwhile stays queued.
+    Status removeAssessmentFromOutbox(const QString &changeId);
     QByteArray cursor();
     // The school's IANA time zone and half terms from the last pull (empty before one).
     QString schoolTimeZone();
@@ -86,7 +109,7 @@ public:
     // or empty.
     QString queuedMediaPath(const QString &mediaId, int variant);
 
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
 private:
     ClientStore() = default;

@@ -1,59 +1,44 @@
 #include "eyfstags.h"
 
+#include "eyfsframework.h"
+
 #include <QCoreApplication>
 
 namespace acorn::client {
 
 namespace {
 
-struct Entry
+// The framework file's words are the en_GB source text; a translation, when one exists,
+// is looked up under this class's context.
+QString translated(const QString &title)
 {
-    const char *key;
-    const char *words;
-    EyfsTags::Kind kind;
-};
-
-constexpr Entry kEntries[] = {
-    { "PSED",
-        QT_TRANSLATE_NOOP("acorn::client::EyfsTags", "Personal, social and emotional development"),
-        EyfsTags::Kind::PrimeArea },
-    { "CL", QT_TRANSLATE_NOOP("acorn::client::EyfsTags", "Communication and language"),
-        EyfsTags::Kind::PrimeArea },
-    { "PD", QT_TRANSLATE_NOOP("acorn::client::EyfsTags", "Physical development"),
-        EyfsTags::Kind::PrimeArea },
-    { "L", QT_TRANSLATE_NOOP("acorn::client::EyfsTags", "Literacy"), EyfsTags::Kind::SpecificArea },
-    { "M", QT_TRANSLATE_NOOP("acorn::client::EyfsTags", "Mathematics"),
-        EyfsTags::Kind::SpecificArea },
-    { "UW", QT_TRANSLATE_NOOP("acorn::client::EyfsTags", "Understanding the world"),
-        EyfsTags::Kind::SpecificArea },
-    { "EAD", QT_TRANSLATE_NOOP("acorn::client::EyfsTags", "Expressive arts and design"),
-        EyfsTags::Kind::SpecificArea },
-    { "COEL-PE", QT_TRANSLATE_NOOP("acorn::client::EyfsTags", "Playing and exploring"),
-        EyfsTags::Kind::Characteristic },
-    { "COEL-AL", QT_TRANSLATE_NOOP("acorn::client::EyfsTags", "Active learning"),
-        EyfsTags::Kind::Characteristic },
-    { "COEL-CTC", QT_TRANSLATE_NOOP("acorn::client::EyfsTags", "Creating and thinking critically"),
-        EyfsTags::Kind::Characteristic },
-};
+    return QCoreApplication::translate("acorn::client::EyfsTags", title.toUtf8().constData());
+}
 
 } // namespace
 
 QList<EyfsTags::Tag> EyfsTags::all()
 {
     QList<Tag> out;
-    for (const Entry &e : kEntries)
-        out.append({ QString::fromLatin1(e.key),
-            QCoreApplication::translate("acorn::client::EyfsTags", e.words), e.kind });
+    for (const EyfsFramework::Item &i : EyfsFramework::standard().areasAndCharacteristics()) {
+        const Kind kind = i.kind == EyfsFramework::Kind::PrimeArea ? Kind::PrimeArea
+            : i.kind == EyfsFramework::Kind::SpecificArea          ? Kind::SpecificArea
+                                                                   : Kind::Characteristic;
+        out.append({ i.key, translated(i.title), kind });
+    }
     return out;
 }
 
 QString EyfsTags::words(const QString &key)
 {
-    for (const Entry &e : kEntries) {
-        if (key.compare(QLatin1String(e.key), Qt::CaseInsensitive) == 0)
-            return QCoreApplication::translate("acorn::client::EyfsTags", e.words);
-    }
+    if (const EyfsFramework::Item *i = EyfsFramework::standard().item(key))
+        return translated(i->title);
     return key;
+}
+
+QString EyfsTags::areaKey(const QString &tag)
+{
+    return EyfsFramework::standard().areaKeyOf(tag);
 }
 
 QString EyfsTags::kindWords(Kind kind)

@@ -5,10 +5,12 @@
 
 namespace acorn::client {
 
-// The EYFS tags staff put on an observation: the seven areas of learning and the three
-// Characteristics of Effective Learning, with their stable tag keys ("CL", "COEL-PE", ...)
-// and the plain words people read. The keys are the ones the parent viewer groups by; the
-// full framework (aspects, Early Learning Goals) extends them with "KEY-..." items.
+// The EYFS tags staff put on an observation, in the words people read. The keys and words
+// come from the EYFS framework file (acorn::EyfsFramework::standard(), one source of truth):
+// all() is the seven areas of learning and the three Characteristics of Effective Learning
+// with their stable keys ("CL", "COEL-PE", ...); the framework's other items ("CL-ELG-02",
+// "CL-DM-R", a school's own) are tags too and are shown in their own words and counted under
+// their area.
 //
 // Words only: tags decide nothing about who may see an observation.
 class EyfsTags
@@ -19,13 +21,18 @@ public:
     struct Tag
     {
         QString key;
-        QString words; // translated
+        QString words; // translated where a translation exists
         Kind kind;
     };
 
+    // The areas of learning, then the characteristics, in the framework file's order.
     static QList<Tag> all();
-    // The plain words for a key; an unknown tag is shown as written, never dropped.
+    // The plain words for any framework item; an unknown tag is shown as written, never
+    // dropped.
     static QString words(const QString &key);
+    // The key of the area (or characteristic) a tag counts under ("CL-ELG-02" -> "CL",
+    // "COEL-PE-1" -> "COEL-PE"); an unknown tag under no area is returned trimmed.
+    static QString areaKey(const QString &tag);
     // "Prime area", "Specific area", "Characteristic of effective learning" (translated).
     static QString kindWords(Kind kind);
 };

@@ -18,8 +18,8 @@ qint64 startOfDayMs(const QDate &day, const QTimeZone &zone)
 
 } // namespace
 
-CountingPeriod CountingPeriod::current(
-    const QList<wire::HalfTermInfo> &calendar, const QTimeZone &schoolZone, qint64 nowMs)
+QList<CountingPeriod> CountingPeriod::halfTerms(
+    const QList<wire::HalfTermInfo> &calendar, const QTimeZone &schoolZone)
 {
     const QTimeZone zone = schoolZone.isValid() ? schoolZone : QTimeZone::systemTimeZone();
     struct Term
@@ -38,19 +38,33 @@ CountingPeriod CountingPeriod::current(
     }
     std::sort(
         terms.begin(), terms.end(), [](const Term &a, const Term &b) { return a.last < b.last; });
-    const QDate today
-        = QDateTime::fromMSecsSinceEpoch(nowMs, QTimeZone::utc()).toTimeZone(zone).date();
+    QList<CountingPeriod> out;
     for (qsizetype i = 0; i < terms.size(); ++i) {
-        if (today > terms[i].last)
-            continue;
-        if (i == 0 && today < terms[i].first)
-            break; // before the calendar starts
         CountingPeriod p;
         p.name = terms[i].name;
         p.fromMs = startOfDayMs(i == 0 ? terms[i].first : terms[i - 1].last.addDays(1), zone);
         p.toMs = startOfDayMs(terms[i].last.addDays(1), zone);
         p.fromCalendar = true;
-        return p;
+        p.lastDay = terms[i].last.toString(Qt::ISODate);
+        out.append(p);
+    }
+    return out;
+}
+
+CountingPeriod CountingPeriod::current(
+    const QList<wire::HalfTermInfo> &calendar, const QTimeZone &schoolZone, qint64 nowMs)
+{
+    const QTimeZone zone = schoolZone.isValid() ? schoolZone : QTimeZone::systemTimeZone();
+    const QDate today
+        = QDateTime::fromMSecsSinceEpoch(nowMs, QTimeZone::utc()).toTimeZone(zone).date();
+    const qint64 todayMs = startOfDayMs(today, zone);
+    const QList<CountingPeriod> terms = halfTerms(calendar, zone);
+    for (qsizetype i = 0; i < terms.size(); ++i) {
+        if (todayMs >= terms[i].toMs)
+            continue;
+        if (i == 0 && todayMs < terms[i].fromMs)
+            break; // before the calendar starts
+        return terms[i];
     }
     CountingPeriod p;
     p.name = QCoreApplication::translate("acorn::client::RosterSummary", "the last 6 weeks");

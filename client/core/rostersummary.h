@@ -19,9 +19,15 @@ struct CountingPeriod
     qint64 fromMs = 0;
     qint64 toMs = 0; // exclusive
     bool fromCalendar = false;
+    QString lastDay; // the half term's last day (YYYY-MM-DD) when fromCalendar
 
     static CountingPeriod current(
         const QList<wire::HalfTermInfo> &calendar, const QTimeZone &schoolZone, qint64 nowMs);
+    // Every half term of the calendar as a counting period, in calendar order: from the day
+    // after the previous half term's last day (its first day for the first one) through its
+    // last day. Half terms with unreadable dates are left out.
+    static QList<CountingPeriod> halfTerms(
+        const QList<wire::HalfTermInfo> &calendar, const QTimeZone &schoolZone);
 };
 
 // One child on the staff roster with how often they were observed this half term.

@@ -127,13 +127,7 @@ void SyncEngine::pushOutbox()
             pending.append(i);
     }
     if (pending.isEmpty()) {
-        m_uploads = m_store.pendingMedia();
-        m_uploadIndex = 0;
-        m_uploadTotal = 0;
-        m_uploadDone = 0;
-        for (const OutboxMedia &m : m_uploads)
-            m_uploadTotal += m.size;
-        uploadNext();
+        pushAssessments();
         return;
     }
     emit progress(QStringLiteral("sending"), 0, pending.size());
@@ -191,6 +185,86 @@ void SyncEngine::pushOutbox()
         }
         pushOutbox(); // anything queued meanwhile goes too; then media
     });
+}
+
+void SyncEngine::pushAssessments()
+{
+    QList<AssessmentEdit> pending;
+    for (const AssessmentEdit &e : m_store.assessmentOutbox()) {
+        if (e.state == QLatin1String("pending") && !m_assessmentChangesSent.contains(e.changeId)
+            && pending.size() < static_cast<qsizetype>(protocol::kMaxPullItems))
+            pending.append(e);
+    }
+    if (pending.isEmpty()) {
+        startUploads();
+        return;
+    }
+    emit progress(QStringLiteral("sending"), 0, pending.size());
+    wire::Frame f;
+    for (const AssessmentEdit &e : pending) {
+        wire::AssessmentPushItem *p = f.mutable_assessment_push()->add_items();
+        *p->mutable_assessment() = e.assessment;
+        p->set_base_revision(e.baseRevision);
+        p->set_change_id(e.changeId.toStdString());
+        m_assessmentChangesSent.insert(e.changeId);
+    }
+    m_connection->request(f, [this, pending](const wire::Frame &reply) {
+        if (reply.has_error() && reply.error().code() == wire::Error::UNSUPPORTED) {
+            // A server from before assessments: they stay queued for a newer one.
+            qCInfo(lcClientSync) << "the server does not take assessments yet;" << pending.size()
+                                 << "stay queued";
+            startUploads();
+            return;
+        }
+        if (handleError(reply))
+            return;
+        for (const wire::AssessmentPushResult &r : reply.assessment_push_reply().results()) {
+            const QString changeId = str(r.change_id());
+            Status s;
+            switch (r.outcome()) {
+            case wire::PushResult::ACCEPTED:
+                // Keep a copy in the cache at once, so the grid shows it even offline.
+                for (const AssessmentEdit &e : pending) {
+                    if (e.changeId == changeId) {
+                        wire::Assessment a = e.assessment;
+                        a.set_revision(r.revision());
+                        s = m_store.cacheAssessment(a);
+                    }
+                }
+                if (s)
+                    s = m_store.removeAssessmentFromOutbox(changeId);
+                ++m_report.assessmentsAccepted;
+                break;
+            case wire::PushResult::CONFLICT:
+                // Kept on this device (and in the server's history) until someone decides.
+                s = m_store.markAssessmentOutcome(changeId, QStringLiteral("conflict"), str(r.reason()));
+                if (s && r.has_server_copy())
+                    s = m_store.cacheAssessment(r.server_copy());
+                ++m_report.assessmentConflicts;
+                break;
+            default:
+                s = m_store.markAssessmentOutcome(changeId, QStringLiteral("refused"), str(r.reason()));
+                ++m_report.assessmentsRefused;
+                break;
+            }
+            if (!s) {
+                finish(SyncError::Local, s.error());
+                return;
+            }
+        }
+        pushAssessments(); // anything queued meanwhile goes too; then media
+    });
+}
+
+void SyncEngine::startUploads()
+{
+    m_uploads = m_store.pendingMedia();
+    m_uploadIndex = 0;
+    m_uploadTotal = 0;
+    m_uploadDone = 0;
+    for (const OutboxMedia &m : m_uploads)
+        m_uploadTotal += m.size;
+    uploadNext();
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 
 #include <memory>
 
@@ -41,6 +42,10 @@ struct SyncReport
     // Fate of each pushed observation id: accepted | refused | conflict, with reasons.
     QHash<QString, QString> outcomes;
     QHash<QString, QString> reasons;
+    // Assessments pushed from the assessment outbox.
+    int assessmentsAccepted = 0;
+    int assessmentsRefused = 0;
+    int assessmentConflicts = 0;
     QByteArray newToken; // from a password sign-in: store it in the keychain
     wire::Role role = wire::ROLE_UNSPECIFIED;
     QString displayName;
@@ -92,6 +97,10 @@ signals:
 private:
     void authenticate();
     void pushOutbox();
+    // Then the assessment outbox (an older server that does not know assessments leaves
+    // them queued), then media.
+    void pushAssessments();
+    void startUploads();
     void uploadNext();
     // Keeps up to kChunksInFlight chunks of the current upload on the wire, so the link
     // never waits a round trip per chunk.
@@ -113,6 +122,7 @@ private:
 
     // upload state
     QList<OutboxMedia> m_uploads;
+    QSet<QString> m_assessmentChangesSent; // change ids answered in this sync
     int m_uploadIndex = 0;
     std::unique_ptr<QFile> m_file;
     qint64 m_offset = 0; // the next byte of the current upload to send

@@ -11,6 +11,7 @@
 #include "rosterpage.h"
 #include "rostersummary.h"
 #include "staffsettings.h"
+#include "trackingpage.h"
 #include "syncstatuswidget.h"
 #include "touch.h"
 
@@ -27,7 +28,9 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTimeZone>
 #include <QToolButton>
+#include <QUuid>
 #include <QVBoxLayout>
 
 namespace acorn::staff {
@@ -61,8 +64,9 @@ StaffWindow::StaffWindow(client::Profile profile, std::unique_ptr<client::Client
     m_observation = new ObservationPage(this);
     m_outbox = new OutboxPage(this);
     m_media = new MediaPage(this);
-    for (QWidget *p : std::initializer_list<QWidget *> {
-             m_roster, m_capture, m_editor, m_journal, m_observation, m_outbox, m_media })
+    m_tracking = new TrackingPage(this);
+    for (QWidget *p : std::initializer_list<QWidget *> { m_roster, m_capture, m_editor, m_journal,
+             m_observation, m_outbox, m_media, m_tracking })
         m_pages->addWidget(p);
 
     // Header: Back, where we are, New observation, Waiting, menu. Plain buttons in a row
@@ -117,6 +121,8 @@ StaffWindow::StaffWindow(client::Profile profile, std::unique_ptr<client::Client
         m_roster->focusSearch();
     });
     find->setShortcut(QKeySequence::Find);
+    menu->addAction(tr("&Tracking"), this, &StaffWindow::showTracking)
+        ->setShortcut(Qt::CTRL | Qt::Key_T);
     menu->addAction(tr("Sync &now"), m_scheduler, &client::SyncScheduler::syncNow);
     menu->addAction(tr("&Settings…"), this, &StaffWindow::openSettings);
     menu->addSeparator();
@@ -198,6 +204,8 @@ StaffWindow::StaffWindow(client::Profile profile, std::unique_ptr<client::Client
     connect(m_observation, &ObservationPage::resolveRequested, this, &StaffWindow::resolveConflict);
     connect(m_observation, &ObservationPage::mediaOpened, this, &StaffWindow::showMedia);
     connect(m_outbox, &OutboxPage::observationActivated, this, &StaffWindow::showObservation);
+    connect(m_tracking, &TrackingPage::observationActivated, this, &StaffWindow::showObservation);
+    connect(m_tracking, &TrackingPage::judgementRecorded, this, &StaffWindow::recordJudgement);
     connect(m_outbox, &OutboxPage::amendRequested, this, &StaffWindow::amendObservation);
     connect(m_outbox, &OutboxPage::discardRequested, this, &StaffWindow::confirmDiscard);
     connect(m_outbox, &OutboxPage::resolveRequested, this, &StaffWindow::resolveConflict);
@@ -286,6 +294,8 @@ void StaffWindow::updateChrome()
         title = tr("Waiting to send");
     else if (page == m_media)
         title = tr("Photo or video");
+    else if (page == m_tracking)
+        title = tr("Tracking");
     m_title->setText(title);
     m_new->setEnabled(page == m_roster || page == m_journal || page == m_outbox);
     const client::OutboxSummary &s = m_scheduler->summary();
@@ -378,6 +388,66 @@ void StaffWindow::showOutbox()
 {
     m_outbox->showWaiting(m_queue.waiting(), m_store->roster(), m_loader);
     showPage(m_outbox, m_pages->currentWidget() != m_outbox);
+}
+
+void StaffWindow::showTracking()
+{
+    TrackingPage::Data shown;
+    shown.roster = m_store->roster();
+    shown.calendar = m_store->calendar();
+    shown.zone = QTimeZone(m_store->schoolTimeZone().toLatin1());
+    if (!shown.zone.isValid())
+        shown.zone = QTimeZone::systemTimeZone();
+    shown.nowMs = QDateTime::currentMSecsSinceEpoch();
+    shown.schoolName = m_profile.schoolName;
+    // The synced judgements, then this device's unsent ones (later entries win).
+    shown.assessments = m_store->assessments();
+    for (const client::AssessmentEdit &e : m_store->assessmentOutbox()) {
+        if (e.state == QLatin1String("refused"))
+            continue;
+        wire::Assessment a = e.assessment;
+        a.set_revision(e.baseRevision);
+        shown.assessments.append(a);
+    }
+    // The synced journal, with this device's unsent versions in place of the cached ones:
+    // an observation saved offline is evidence at once.
+    QHash<QString, qsizetype> index;
+    for (const wire::Observation &o : m_store->journal()) {
+        index.insert(QString::fromStdString(o.id()), shown.observations.size());
+        shown.observations.append(o);
+    }
+    for (const client::LocalObservation &lo : m_queue.waiting()) {
+        const auto it = index.constFind(lo.id());
+        if (it != index.cend())
+            shown.observations[*it] = lo.observation;
+        else
+            shown.observations.append(lo.observation);
+    }
+    m_tracking->showData(std::move(shown));
+    showPage(m_tracking, m_pages->currentWidget() != m_tracking);
+}
+
+Status StaffWindow::recordJudgement(const QString &childRef, const QString &itemKey,
+    const QString &halfTermLastDay, const QString &judgement, quint64 baseRevision)
+{
+    client::AssessmentEdit e;
+    e.assessment.set_child_ref(childRef.toStdString());
+    e.assessment.set_item_key(itemKey.toStdString());
+    e.assessment.set_half_term(halfTermLastDay.toStdString());
+    e.assessment.set_judgement(judgement.toStdString());
+    e.baseRevision = baseRevision;
+    e.changeId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    e.queuedAt = QDateTime::currentMSecsSinceEpoch();
+    // Durable on the device before the grid shows it; sent by the next sync.
+    const Status s = m_store->queueAssessment(e);
+    if (!s) {
+        QMessageBox::warning(this, tr("Not saved"), s.error());
+        return s;
+    }
+    if (m_pages->currentWidget() == m_tracking)
+        showTracking();
+    m_scheduler->syncNow();
+    return s;
 }
 
 void StaffWindow::showMedia(const wire::Media &media)
@@ -561,6 +631,8 @@ void StaffWindow::refresh()
             m_store->roster(), m_loader);
     } else if (page == m_outbox) {
         m_outbox->showWaiting(m_queue.waiting(), m_store->roster(), m_loader);
+    } else if (page == m_tracking) {
+        showTracking();
     } else if (page == m_observation) {
         if (const auto lo = m_queue.find(m_observation->observationId()))
             m_observation->showObservation(*lo, m_store->roster(), m_loader);

@@ -28,6 +28,7 @@ class ObservationEditor;
 class ObservationPage;
 class OutboxPage;
 class RosterPage;
+class TrackingPage;
 
 // The staff app's main window for one signed-in profile: roster, capture, editor, a
 // child's journal, one observation, the outbox and the media viewer, with a Back button,
@@ -58,6 +59,7 @@ public:
     ObservationPage *observationPage() const { return m_observation; }
     OutboxPage *outboxPage() const { return m_outbox; }
     MediaPage *mediaPage() const { return m_media; }
+    TrackingPage *trackingPage() const { return m_tracking; }
     ui::SyncStatusWidget *syncStatus() const { return m_status; }
     QWidget *currentPage() const;
 
@@ -68,6 +70,11 @@ public:
     void showObservation(const QString &id);
     void amendObservation(const QString &id);
     void showOutbox();
+    // The tracking grid of the classes this device holds.
+    void showTracking();
+    // Queues a judgement in the device's assessment outbox (the tracking page's Record).
+    Status recordJudgement(const QString &childRef, const QString &itemKey,
+        const QString &halfTermLastDay, const QString &judgement, quint64 baseRevision);
     void showMedia(const wire::Media &media);
     void goBack();
 
@@ -114,6 +121,7 @@ private:
     JournalPage *m_journal;
     ObservationPage *m_observation;
     OutboxPage *m_outbox;
+    TrackingPage *m_tracking;
     MediaPage *m_media;
     ui::SyncStatusWidget *m_status;
     QLabel *m_keychainNotice;

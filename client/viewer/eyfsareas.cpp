@@ -10,17 +10,7 @@ using client::EyfsTags;
 
 QString EyfsAreas::areaKey(const QString &tag)
 {
-    const QString t = tag.trimmed();
-    QString best;
-    for (const EyfsTags::Tag &known : EyfsTags::all()) {
-        if (t.compare(known.key, Qt::CaseInsensitive) == 0)
-            return known.key;
-        // "CL-ELG-02" is under "CL"; the longest key wins ("COEL-PE-1" is not under "CO...").
-        if (t.size() > known.key.size() && t.startsWith(known.key, Qt::CaseInsensitive)
-            && !t.at(known.key.size()).isLetterOrNumber() && known.key.size() > best.size())
-            best = known.key;
-    }
-    return best.isEmpty() ? t : best;
+    return EyfsTags::areaKey(tag);
 }
 
 QString EyfsAreas::plainWords(const QString &key)

@@ -1,5 +1,6 @@
 #include "clientstore.h"
 #include "database.h"
+#include "schema.h"
 #include "serverstore.h"
 
 #include <QSqlDatabase>
@@ -107,6 +108,26 @@ private slots:
         QVERIFY(!db.ok());
         QVERIFY(db.error().contains(QStringLiteral("nothing was changed")));
         QCOMPARE(tables(path), QStringList{QStringLiteral("observations")});
+    }
+
+    // A school's version-2 database (before assessments) gains the assessment tables and
+    // keeps everything it held.
+    void version2DatabaseMigratesToAssessments()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("acorn.db"));
+        QStringList v2 = server::schema::migrationStep(1) + server::schema::migrationStep(2);
+        v2 << QStringLiteral("INSERT INTO meta (key, value) VALUES ('schema_version', '2')")
+           << QStringLiteral("INSERT INTO school (id, name, time_zone, release_time) VALUES (1, 'Old', 'Europe/London', '16:00')");
+        rawExec(path, v2);
+        QVERIFY(!tables(path).contains(QStringLiteral("assessments")));
+        auto store = server::ServerStore::openSqlite(path, false);
+        QVERIFY2(store.ok(), qPrintable(store.error()));
+        QCOMPARE(store.value()->schemaVersion(), server::Database::latestSchemaVersion());
+        QCOMPARE(store.value()->school()->name, QStringLiteral("Old"));
+        QVERIFY(tables(path).contains(QStringLiteral("assessments")));
+        QVERIFY(tables(path).contains(QStringLiteral("assessment_history")));
+        QVERIFY(!store.value()->assessmentsVisibleToParents());
     }
 
     void auditLogIsAppendOnly()

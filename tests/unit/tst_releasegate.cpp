@@ -55,6 +55,26 @@ private slots:
         QVERIFY(at(2026, 10, 24, 0, 0) >= cutoff);   // first day of the holiday
     }
 
+    // An assessment of a half term counts as made at the start of its last day: released by
+    // that half term's release moment or an early release made that day, not before.
+    void assessmentsAreReleasedWithTheirHalfTerm()
+    {
+        const ReleaseGate g = gate();
+        const qint64 autumn1 = g.assessmentMomentMs(QDate(2026, 10, 23));
+        QCOMPARE(autumn1, at(2026, 10, 23, 0, 0));
+        QVERIFY(!(autumn1 < g.calendarCutoff(at(2026, 10, 23, 15, 59))));
+        QVERIFY(autumn1 < g.calendarCutoff(at(2026, 10, 23, 16, 0)));
+        QVERIFY(!(autumn1 < g.classCutoff(false, at(2026, 10, 22, 15, 0), at(2026, 10, 22, 15, 0))));
+        QVERIFY(autumn1 < g.classCutoff(false, at(2026, 10, 23, 12, 0), at(2026, 10, 23, 12, 0)));
+        QVERIFY(autumn1 < g.classCutoff(true, ReleaseGate::kNothing, at(2026, 9, 10, 9)));
+        // Not a half term of the calendar: never released, not even in a live class.
+        QCOMPARE(g.assessmentMomentMs(QDate(2026, 10, 22)), ReleaseGate::kEverything);
+        QCOMPARE(g.assessmentMomentMs(QDate()), ReleaseGate::kEverything);
+        QVERIFY(!(g.assessmentMomentMs(QDate(2026, 10, 22)) < g.classCutoff(true, 0, 0)));
+        QCOMPARE(g.halfTermIndexByLastDay(QDate(2026, 12, 18)), 1);
+        QCOMPARE(g.halfTermIndexByLastDay(QDate(2026, 12, 17)), -1);
+    }
+
     void holidayBelongsToTheNextHalfTerm()
     {
         const ReleaseGate g = gate();
