@@ -124,11 +124,23 @@ QStringList version2()
     };
 }
 
+// Version 4 (issue 7): two-factor sign-in. One row per account that signs in with a TOTP
+// code: its secret and the last time step accepted, so that each code works once.
+QStringList version4()
+{
+    return {
+        QStringLiteral("CREATE TABLE two_factor ("
+                       " user_id INTEGER PRIMARY KEY REFERENCES users(id),"
+                       " secret BLOB NOT NULL, last_step INTEGER NOT NULL DEFAULT 0,"
+                       " created_at INTEGER NOT NULL)"),
+    };
+}
+
 } // namespace
 
 int latestVersion()
 {
-    return 2;
+    return 4;
 }
 
 QStringList migrationStep(int to)
@@ -138,6 +150,8 @@ QStringList migrationStep(int to)
         return version1();
     case 2:
         return version2();
+    case 4:
+        return version4();
     default:
         return {};
     }

@@ -18,6 +18,7 @@
 #include "syncservice.h"
 #include "timeutil.h"
 #include "tlspin.h"
+#include "twofactoradmin.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -62,6 +63,12 @@ admin commands:
   user code USERNAME            a new one-time activation code
   user disable USERNAME         switch an account off and end its sessions
   user enable USERNAME          switch an account back on
+  user 2fa USERNAME             set up two-factor sign-in (TOTP): prints the otpauth://
+                                URI for the user's authenticator app; ends the account's
+                                sessions; run again for a new secret
+  user 2fa-reset USERNAME       remove two-factor sign-in (e.g. a lost phone)
+  two-factor-parents [on|off]   whether parent accounts may be set up with 2FA (off by
+                                default); without a word, shows the setting
   sessions USERNAME [--revoke ID|all]
                                 the devices the account is signed in on; end one
                                 session or all of them
@@ -436,9 +443,30 @@ int cmdAdmin(const Args &a)
         out() << "password set for " << user->username << Qt::endl;
         return kExitOk;
     }
+    if (cmd == QLatin1String("user") && (rest.value(0) == QLatin1String("2fa") || rest.value(0) == QLatin1String("2fa-reset"))) {
+        if (rest.size() != 2)
+            return usage(QStringLiteral("user %1 needs a USERNAME").arg(rest[0]));
+        const TwoFactorAdmin twoFactor(store, clock);
+        const auto r = rest[0] == QLatin1String("2fa") ? twoFactor.enrol(rest[1], actor) : twoFactor.reset(rest[1], actor);
+        if (!r)
+            return fail(r.error());
+        printJson(r.value());
+        return kExitOk;
+    }
+    if (cmd == QLatin1String("two-factor-parents")) {
+        const TwoFactorAdmin twoFactor(store, clock);
+        if (rest.size() > 1 || (rest.size() == 1 && rest[0] != QLatin1String("on") && rest[0] != QLatin1String("off")))
+            return usage(QStringLiteral("two-factor-parents takes on, off or nothing"));
+        if (rest.size() == 1) {
+            if (Status s = twoFactor.setParentsAllowed(rest[0] == QLatin1String("on"), actor); !s)
+                return fail(s.error());
+        }
+        printJson({{QStringLiteral("two_factor_parents"), twoFactor.parentsAllowed() ? QStringLiteral("on") : QStringLiteral("off")}});
+        return kExitOk;
+    }
     if (cmd == QLatin1String("user")) {
         if (rest.size() != 2)
-            return usage(QStringLiteral("user needs code|disable|enable and a USERNAME"));
+            return usage(QStringLiteral("user needs code|disable|enable|2fa|2fa-reset and a USERNAME"));
         const auto user = store.userByUsername(rest[1]);
         if (!user)
             return fail(QStringLiteral("there is no account '%1'").arg(rest[1]));

@@ -594,12 +594,41 @@ QList<ServerStore::AccountReview> ServerStore::accountsForReview()
 {
     QList<AccountReview> out;
     QSqlQuery q = run(QStringLiteral("SELECT username, role, state, password_hash IS NOT NULL AND password_hash != '', "
-                                     "created_at FROM users ORDER BY username"),
+                                     "created_at, EXISTS (SELECT 1 FROM two_factor t WHERE t.user_id = users.id)"
+                                     " FROM users ORDER BY username"),
                       {});
     while (q.next())
         out.append(AccountReview{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
-                                 q.value(3).toBool(), q.value(4).toLongLong()});
+                                 q.value(3).toBool(), q.value(4).toLongLong(), q.value(5).toBool()});
     return out;
+}
+
+std::optional<ServerStore::TwoFactorRecord> ServerStore::twoFactor(qint64 userId)
+{
+    QSqlQuery q = run(QStringLiteral("SELECT secret, last_step, created_at FROM two_factor WHERE user_id = ?"), {userId});
+    if (!q.next())
+        return std::nullopt;
+    return TwoFactorRecord{q.value(0).toByteArray(), q.value(1).toLongLong(), q.value(2).toLongLong()};
+}
+
+Status ServerStore::setTwoFactor(qint64 userId, const QByteArray &secret, qint64 now)
+{
+    return exec(QStringLiteral("INSERT OR REPLACE INTO two_factor (user_id, secret, last_step, created_at)"
+                               " VALUES (?, ?, 0, ?)"),
+                {userId, secret, now});
+}
+
+Status ServerStore::removeTwoFactor(qint64 userId)
+{
+    return exec(QStringLiteral("DELETE FROM two_factor WHERE user_id = ?"), {userId});
+}
+
+bool ServerStore::consumeTwoFactorStep(qint64 userId, qint64 step)
+{
+    bool ok = false;
+    QSqlQuery q = run(QStringLiteral("UPDATE two_factor SET last_step = ? WHERE user_id = ? AND last_step < ?"),
+                      {step, userId, step}, &ok);
+    return ok && q.numRowsAffected() == 1;
 }
 
 

@@ -182,6 +182,22 @@ public:
     // Every session of the user, ended ones included, newest first.
     QList<SessionRecord> sessionsOfUser(qint64 userId);
 
+    // ---- two-factor sign-in (TOTP): one secret per enrolled account
+    struct TwoFactorRecord
+    {
+        QByteArray secret;
+        qint64 lastStep = 0; // the last time step accepted: a code works once
+        qint64 createdAt = 0;
+    };
+    std::optional<TwoFactorRecord> twoFactor(qint64 userId);
+    // Enrols (or re-enrols, with a new secret) an account.
+    Status setTwoFactor(qint64 userId, const QByteArray &secret, qint64 now);
+    Status removeTwoFactor(qint64 userId);
+    // Records `step` as used, unless that step or a later one was used already: true when
+    // this call consumed it. One statement, so two connections racing with one code
+    // cannot both win.
+    bool consumeTwoFactorStep(qint64 userId, qint64 step);
+
     // ---- sign-in throttling (LoginThrottle): failures and locks per key
     struct LoginLock
     {
@@ -207,6 +223,7 @@ public:
         QString state;
         bool hasPassword = false;
         qint64 createdAt = 0;
+        bool twoFactor = false;
     };
     QList<AccountReview> accountsForReview();
 
