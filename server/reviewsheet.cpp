@@ -321,9 +321,10 @@ ReviewItem checkAccounts(ServerStore &store, qint64 now)
     QJsonObject byState;
     for (const ServerStore::AccountReview &a : store.accountsForReview()) {
         byState.insert(a.state, byState.value(a.state).toInt() + 1);
-        if (a.role != QLatin1String("parent") && a.state != QLatin1String("disabled") && !a.twoFactor)
-            staffWithoutTwoFactor.append(QJsonObject { { QStringLiteral("username"), a.username },
-                { QStringLiteral("role"), a.role } });
+        if (a.role != QLatin1String("parent") && a.state != QLatin1String("disabled")
+            && !a.twoFactor)
+            staffWithoutTwoFactor.append(QJsonObject {
+                { QStringLiteral("username"), a.username }, { QStringLiteral("role"), a.role } });
         if (a.hasPassword || a.state == QLatin1String("disabled"))
             continue;
         noPassword.append(a.username);
@@ -341,12 +342,14 @@ ReviewItem checkAccounts(ServerStore &store, qint64 now)
         for (const QJsonValue &v : staffWithoutTwoFactor)
             names.append(v.toObject().value(QStringLiteral("username")).toString());
         i.status = Status_::Attention;
-        i.summary = QStringLiteral("%1 staff or admin account(s) sign in without a second factor (%2): set "
-                                   "it up with 'admin user 2fa USERNAME'")
+        i.summary = QStringLiteral(
+            "%1 staff or admin account(s) sign in without a second factor (%2): set "
+            "it up with 'admin user 2fa USERNAME'")
                         .arg(staffWithoutTwoFactor.size())
                         .arg(names.join(QStringLiteral(", ")));
         if (!stale.isEmpty())
-            i.summary += QStringLiteral("; %1 account(s) invited more than %2 days ago were never activated")
+            i.summary += QStringLiteral(
+                "; %1 account(s) invited more than %2 days ago were never activated")
                              .arg(stale.size())
                              .arg(ReviewSheet::kInvitationStaleDays);
     } else if (!stale.isEmpty()) {

@@ -300,7 +300,8 @@ void SyncService::onLogin(ConnectionState &state, const wire::Frame &frame, cons
     });
 }
 
-SyncService::SecondFactor SyncService::checkSecondFactor(qint64 userId, const QString &typed, qint64 now)
+SyncService::SecondFactor SyncService::checkSecondFactor(
+    qint64 userId, const QString &typed, qint64 now)
 {
     const auto enrolled = m_store.twoFactor(userId);
     if (!enrolled)
@@ -314,8 +315,8 @@ SyncService::SecondFactor SyncService::checkSecondFactor(qint64 userId, const QS
     return SecondFactor::Accepted;
 }
 
-void SyncService::verifyLogin(ConnectionState *statePtr, QObject *guard, const Credentials &credentials,
-                              const LoginAttempt &attempt, const Reply &reply, quint64 rid)
+void SyncService::verifyLogin(ConnectionState *statePtr, QObject *guard,
+    const Credentials &credentials, const LoginAttempt &attempt, const Reply &reply, quint64 rid)
 {
     const QString username = credentials.username;
     const QString password = credentials.password;
@@ -334,13 +335,14 @@ void SyncService::verifyLogin(ConnectionState *statePtr, QObject *guard, const C
         const bool passwordOk = verified && user && !user->passwordHash.isEmpty();
         // The code is looked at only after the right password. A wrong (or reused) code
         // counts toward the throttle like a wrong password; a missing one is no guess.
-        const SecondFactor second
-            = passwordOk ? checkSecondFactor(user->id, secondFactorCode, now) : SecondFactor::NotEnrolled;
+        const SecondFactor second = passwordOk ? checkSecondFactor(user->id, secondFactorCode, now)
+                                               : SecondFactor::NotEnrolled;
         const bool failed = !passwordOk || second == SecondFactor::Wrong;
         // The throttle counts the attempt even when the connection went away meanwhile.
         if (failed) {
             m_store.audit(username, device, QStringLiteral("login"), peer,
-                          passwordOk ? QStringLiteral("failure: second factor") : QStringLiteral("failure"), now);
+                passwordOk ? QStringLiteral("failure: second factor") : QStringLiteral("failure"),
+                now);
             qCInfo(lcServerAuth) << "failed sign-in from" << peer;
             for (const ImposedLock &lock : m_throttle.failed(attempt, now))
                 auditLock(username, device, peer, lock, now);
@@ -353,9 +355,11 @@ void SyncService::verifyLogin(ConnectionState *statePtr, QObject *guard, const C
         st.loginInProgress = false;
         if (failed) {
             reply(errorFrame(rid, wire::Error::AUTH_FAILED,
-                             passwordOk ? QStringLiteral("that code is not right or was used already: wait for the "
-                                                         "next code in your authenticator app and try again")
-                                        : QStringLiteral("the username or password is not right: check them and try again")));
+                passwordOk
+                    ? QStringLiteral("that code is not right or was used already: wait for the "
+                                     "next code in your authenticator app and try again")
+                    : QStringLiteral(
+                        "the username or password is not right: check them and try again")));
             return;
         }
         // Account state is revealed only to someone who knows the password.
@@ -370,12 +374,13 @@ void SyncService::verifyLogin(ConnectionState *statePtr, QObject *guard, const C
         }
         if (second == SecondFactor::Missing) {
             reply(errorFrame(rid, wire::Error::SECOND_FACTOR_REQUIRED,
-                             QStringLiteral("this account signs in with a second factor: enter the 6-digit code "
-                                            "from your authenticator app")));
+                QStringLiteral("this account signs in with a second factor: enter the 6-digit code "
+                               "from your authenticator app")));
             return;
         }
         completeLogin(st, *fresh, reply, rid,
-                      second == SecondFactor::Accepted ? QStringLiteral("login-2fa") : QStringLiteral("login"));
+            second == SecondFactor::Accepted ? QStringLiteral("login-2fa")
+                                             : QStringLiteral("login"));
     });
     watcher->setFuture(QtConcurrent::run(&m_hashPool, [password, hash] { return crypto::verifyPassword(password, hash); }));
 }
@@ -566,8 +571,9 @@ void SyncService::activate(ConnectionState &state, QObject *guard, const QString
         // An activation code stands in for the password, never for the second factor.
         if (m_store.twoFactor(userId)) {
             reply(errorFrame(rid, wire::Error::SECOND_FACTOR_REQUIRED,
-                             QStringLiteral("your password is set: now sign in with it and the 6-digit code from "
-                                            "your authenticator app")));
+                QStringLiteral(
+                    "your password is set: now sign in with it and the 6-digit code from "
+                    "your authenticator app")));
             return;
         }
         completeLogin(st, *m_store.userById(userId), reply, rid, QStringLiteral("login"));

@@ -82,7 +82,7 @@ private:
     };
     // Sign-in steps after the throttle let an attempt through (and its delay passed).
     void verifyLogin(ConnectionState *state, QObject *guard, const Credentials &credentials,
-                     const LoginAttempt &attempt, const Reply &reply, quint64 rid);
+        const LoginAttempt &attempt, const Reply &reply, quint64 rid);
     // The second factor of an account whose password was right; consumes an accepted code.
     enum class SecondFactor { NotEnrolled, Missing, Wrong, Accepted };
     SecondFactor checkSecondFactor(qint64 userId, const QString &typed, qint64 now);

@@ -109,7 +109,8 @@ SignInDialog::SignInDialog(
     m_secondFactor->setObjectName(QStringLiteral("secondFactorCode"));
     m_secondFactor->setAccessibleName(tr("Authenticator code"));
     m_secondFactor->setPlaceholderText(tr("6 digits from your authenticator app"));
-    m_secondFactor->setInputMethodHints(Qt::ImhDigitsOnly | Qt::ImhSensitiveData | Qt::ImhNoPredictiveText);
+    m_secondFactor->setInputMethodHints(
+        Qt::ImhDigitsOnly | Qt::ImhSensitiveData | Qt::ImhNoPredictiveText);
     m_secondFactor->setMaxLength(8);
     m_secondFactorLabel->setBuddy(m_secondFactor);
     pf->addRow(m_secondFactorLabel, m_secondFactor);

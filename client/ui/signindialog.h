@@ -43,8 +43,8 @@ ServerIdentity identityOf(const client::Profile &profile);
 // session token comes out (result()); the password is cleared from the form as soon as the
 // server has answered, and is never kept.
 //
-// Failures are told in plain words with what to do: a wrong password or authenticator code, a code that is
-// wrong, used or expired, an account that is switched off (with the school's contact from
+// Failures are told in plain words with what to do: a wrong password or authenticator code, a code
+// that is wrong, used or expired, an account that is switched off (with the school's contact from
 // the server's hello), a server that cannot be reached, a changed fingerprint, and an
 // account of a kind this app is not for (a parent in the staff app).
 class SignInDialog : public QDialog

@@ -284,8 +284,8 @@ private slots:
     void twoFactorIsSetUpByTheAdminCommand()
     {
         QVERIFY(m_server.isRunning());
-        const Run enrolled = acornServer(admin({ QStringLiteral("user"), QStringLiteral("2fa"),
-            QStringLiteral("nina.nursery") }));
+        const Run enrolled = acornServer(admin(
+            { QStringLiteral("user"), QStringLiteral("2fa"), QStringLiteral("nina.nursery") }));
         QVERIFY2(enrolled.exitCode == 0, enrolled.err.constData());
         const QJsonObject shown = QJsonDocument::fromJson(enrolled.out).object();
         const QUrl uri(shown[QStringLiteral("otpauth_uri")].toString());
@@ -297,7 +297,10 @@ private slots:
             QVERIFY(store.ok());
             const auto user = store.value()->userByUsername(QStringLiteral("nina.nursery"));
             QVERIFY(user);
-            secret = store.value()->twoFactor(user->id).value_or(ServerStore::TwoFactorRecord {}).secret;
+            secret = store.value()
+                         ->twoFactor(user->id)
+                         .value_or(ServerStore::TwoFactorRecord {})
+                         .secret;
         }
         QCOMPARE(secret.size(), Totp::kSecretBytes);
         QCOMPARE(QUrlQuery(uri).queryItemValue(QStringLiteral("secret")), Totp::base32(secret));
@@ -323,8 +326,8 @@ private slots:
         QVERIFY2(replay.err.contains("used already"), replay.err.constData());
 
         // Parents only when the school switches it on.
-        const Run parent = acornServer(admin({ QStringLiteral("user"), QStringLiteral("2fa"),
-            QStringLiteral("alex.brown") }));
+        const Run parent = acornServer(
+            admin({ QStringLiteral("user"), QStringLiteral("2fa"), QStringLiteral("alex.brown") }));
         QCOMPARE(parent.exitCode, 1);
         QVERIFY2(parent.err.contains("two-factor-parents on"), parent.err.constData());
 
@@ -391,18 +394,23 @@ private slots:
         QJsonObject accounts = checkById(sheet, QStringLiteral("accounts"));
         QCOMPARE(accounts[QStringLiteral("status")].toString(), QStringLiteral("attention"));
         const QJsonArray withoutTwoFactor
-            = accounts[QStringLiteral("details")][QStringLiteral("staff_without_two_factor")].toArray();
+            = accounts[QStringLiteral("details")][QStringLiteral("staff_without_two_factor")]
+                  .toArray();
         QCOMPARE(withoutTwoFactor.size(), 4);
-        QVERIFY(accounts[QStringLiteral("summary")].toString().contains(QStringLiteral("admin user 2fa")));
+        QVERIFY(accounts[QStringLiteral("summary")].toString().contains(
+            QStringLiteral("admin user 2fa")));
         // ... until each is set up.
         for (const QJsonValue &v : withoutTwoFactor) {
             const QString username = v[QStringLiteral("username")].toString();
             QVERIFY(username != QLatin1String("alex.brown"));
-            QCOMPARE(acornServer(admin({ QStringLiteral("user"), QStringLiteral("2fa"), username })).exitCode, 0);
+            QCOMPARE(acornServer(admin({ QStringLiteral("user"), QStringLiteral("2fa"), username }))
+                         .exitCode,
+                0);
         }
-        accounts = checkById(QJsonDocument::fromJson(acornServer({ QStringLiteral("doctor"), QStringLiteral("--data"),
-                                                                     m_server.dataDir(), QStringLiteral("--json") })
-                                                         .out)
+        accounts = checkById(QJsonDocument::fromJson(
+                                 acornServer({ QStringLiteral("doctor"), QStringLiteral("--data"),
+                                                 m_server.dataDir(), QStringLiteral("--json") })
+                                     .out)
                                  .object(),
             QStringLiteral("accounts"));
         QCOMPARE(accounts[QStringLiteral("status")].toString(), QStringLiteral("ok"));

@@ -396,8 +396,9 @@ private slots:
         if (!enrolled)
             return {};
         const auto user = m_s->store->userByUsername(username);
-        return user ? m_s->store->twoFactor(user->id).value_or(ServerStore::TwoFactorRecord {}).secret
-                    : QByteArray();
+        return user
+            ? m_s->store->twoFactor(user->id).value_or(ServerStore::TwoFactorRecord {}).secret
+            : QByteArray();
     }
     QString codeNow(const QByteArray &secret, qint64 stepOffset = 0)
     {
@@ -412,7 +413,8 @@ private slots:
         QVERIFY(connectAndHello(c));
 
         // The right password alone is not enough, and says so.
-        const wire::Frame bare = c->login(QStringLiteral("lee.lead"), QStringLiteral("pass-lee.lead"));
+        const wire::Frame bare
+            = c->login(QStringLiteral("lee.lead"), QStringLiteral("pass-lee.lead"));
         QVERIFY2(isError(bare, wire::Error::SECOND_FACTOR_REQUIRED), qPrintable(describe(bare)));
         QVERIFY(bare.error().message().find("authenticator") != std::string::npos);
         QVERIFY(bare.login_reply().token().empty());
@@ -420,11 +422,14 @@ private slots:
 
         // A wrong password with the right code is still a wrong password.
         const QString code = codeNow(secret);
-        const wire::Frame wrongPassword = c->login(QStringLiteral("lee.lead"), QStringLiteral("nope"), code);
-        QVERIFY2(isError(wrongPassword, wire::Error::AUTH_FAILED), qPrintable(describe(wrongPassword)));
+        const wire::Frame wrongPassword
+            = c->login(QStringLiteral("lee.lead"), QStringLiteral("nope"), code);
+        QVERIFY2(
+            isError(wrongPassword, wire::Error::AUTH_FAILED), qPrintable(describe(wrongPassword)));
 
         // Password and code: signed in.
-        const wire::Frame ok = c->login(QStringLiteral("lee.lead"), QStringLiteral("pass-lee.lead"), code);
+        const wire::Frame ok
+            = c->login(QStringLiteral("lee.lead"), QStringLiteral("pass-lee.lead"), code);
         QVERIFY2(ok.has_login_reply(), qPrintable(describe(ok)));
         QCOMPARE(ok.login_reply().token().size(), 32u);
         QVERIFY(c->pull().has_pull_reply());
@@ -432,7 +437,8 @@ private slots:
         // The same code again, from another device, within its 30 seconds: refused.
         std::unique_ptr<WireConnection> other;
         QVERIFY(connectAndHello(other));
-        const wire::Frame replay = other->login(QStringLiteral("lee.lead"), QStringLiteral("pass-lee.lead"), code);
+        const wire::Frame replay
+            = other->login(QStringLiteral("lee.lead"), QStringLiteral("pass-lee.lead"), code);
         QVERIFY2(isError(replay, wire::Error::AUTH_FAILED), qPrintable(describe(replay)));
         QVERIFY(replay.error().message().find("used already") != std::string::npos);
         // ... and an older code too; the next one works.
@@ -440,8 +446,8 @@ private slots:
                             codeNow(secret, -1)),
             wire::Error::AUTH_FAILED));
         m_s->clock.advanceMs(Totp::kStepSeconds * 1000);
-        const wire::Frame next
-            = other->login(QStringLiteral("lee.lead"), QStringLiteral("pass-lee.lead"), codeNow(secret));
+        const wire::Frame next = other->login(
+            QStringLiteral("lee.lead"), QStringLiteral("pass-lee.lead"), codeNow(secret));
         QVERIFY2(next.has_login_reply(), qPrintable(describe(next)));
 
         // Audited: two sign-ins with the second factor, two refused codes.
@@ -461,7 +467,8 @@ private slots:
         QVERIFY(connectAndHello(c));
         // Asking for the code is no failed guess: these never lock the account.
         for (int i = 0; i < 12; ++i)
-            QVERIFY(isError(c->login(QStringLiteral("nina.nursery"), QStringLiteral("pass-nina.nursery")),
+            QVERIFY(isError(
+                c->login(QStringLiteral("nina.nursery"), QStringLiteral("pass-nina.nursery")),
                 wire::Error::SECOND_FACTOR_REQUIRED));
         const QString right = codeNow(secret);
         int wrongSent = 0;
@@ -469,7 +476,8 @@ private slots:
             const QString guess = QStringLiteral("%1").arg(i, 6, 10, QLatin1Char('0'));
             if (guess == right || guess == codeNow(secret, -1) || guess == codeNow(secret, 1))
                 continue;
-            const wire::Frame r = c->login(QStringLiteral("nina.nursery"), QStringLiteral("pass-nina.nursery"), guess);
+            const wire::Frame r = c->login(
+                QStringLiteral("nina.nursery"), QStringLiteral("pass-nina.nursery"), guess);
             QVERIFY2(isError(r, wire::Error::AUTH_FAILED), qPrintable(describe(r)));
             ++wrongSent;
         }
@@ -479,8 +487,8 @@ private slots:
         QVERIFY2(isError(refused, wire::Error::THROTTLED), qPrintable(describe(refused)));
         QCOMPARE(m_s->audit(QStringLiteral("login-throttle")).size(), 1);
         m_s->clock.advanceMs(kMinute);
-        const wire::Frame ok = c->login(QStringLiteral("nina.nursery"), QStringLiteral("pass-nina.nursery"),
-            codeNow(secret));
+        const wire::Frame ok = c->login(
+            QStringLiteral("nina.nursery"), QStringLiteral("pass-nina.nursery"), codeNow(secret));
         QVERIFY2(ok.has_login_reply(), qPrintable(describe(ok)));
     }
 
@@ -496,17 +504,19 @@ private slots:
         QVERIFY(!secret.isEmpty());
         std::unique_ptr<WireConnection> c;
         QVERIFY(connectAndHello(c));
-        const wire::Frame activated
-            = c->activate(QStringLiteral("sam.brown"), activation, QStringLiteral("a new password"));
-        QVERIFY2(isError(activated, wire::Error::SECOND_FACTOR_REQUIRED), qPrintable(describe(activated)));
+        const wire::Frame activated = c->activate(
+            QStringLiteral("sam.brown"), activation, QStringLiteral("a new password"));
+        QVERIFY2(isError(activated, wire::Error::SECOND_FACTOR_REQUIRED),
+            qPrintable(describe(activated)));
         QVERIFY(isError(c->pull(), wire::Error::UNAUTHENTICATED));
-        const wire::Frame ok
-            = c->login(QStringLiteral("sam.brown"), QStringLiteral("a new password"), codeNow(secret));
+        const wire::Frame ok = c->login(
+            QStringLiteral("sam.brown"), QStringLiteral("a new password"), codeNow(secret));
         QVERIFY2(ok.has_login_reply(), qPrintable(describe(ok)));
         // A reset (a lost phone) ends the sessions; then the password alone signs in.
         QVERIFY(admin.reset(QStringLiteral("sam.brown"), QStringLiteral("admin:test")));
         QVERIFY(isError(c->pull(), wire::Error::UNAUTHENTICATED));
-        QVERIFY(c->login(QStringLiteral("sam.brown"), QStringLiteral("a new password")).has_login_reply());
+        QVERIFY(c->login(QStringLiteral("sam.brown"), QStringLiteral("a new password"))
+                    .has_login_reply());
     }
 
     // ------------------------------------------------------------------ sessions

@@ -3,8 +3,11 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
+#include <QImage>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QThread>
 
@@ -175,6 +178,31 @@ CliResult runCli(const TestServer &server, const QString &profileDir, const QStr
     r.out = p.readAllStandardOutput();
     r.err = p.readAllStandardError();
     return r;
+}
+
+CliResult runServerCommand(const QStringList &args)
+{
+    QProcess p;
+    p.start(TestServer::binary(QStringLiteral("acorn-server")), args);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(120000))
+        p.kill();
+    p.waitForFinished();
+    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+        p.readAllStandardError() };
+}
+
+QString writeNoisyPhoto(const QString &path, quint32 seed, int width, int height)
+{
+    QImage img(width, height, QImage::Format_RGB32);
+    QRandomGenerator rng(seed);
+    for (int y = 0; y < img.height(); ++y) {
+        auto *line = reinterpret_cast<QRgb *>(img.scanLine(y));
+        for (int x = 0; x < img.width(); ++x)
+            line[x] = rng.generate();
+    }
+    QDir().mkpath(QFileInfo(path).path());
+    return img.save(path, "JPEG", 90) ? path : QString();
 }
 
 QByteArray smallSchoolJson()

@@ -60,7 +60,8 @@ public:
         f.mutable_hello()->set_client_kind(wire::CLIENT_KIND_CLI);
         return call(f);
     }
-    wire::Frame login(const QString &user, const QString &password, const QString &secondFactorCode = {})
+    wire::Frame login(
+        const QString &user, const QString &password, const QString &secondFactorCode = {})
     {
         wire::Frame f;
         f.mutable_login()->set_username(user.toStdString());
