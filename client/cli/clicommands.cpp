@@ -214,6 +214,8 @@ public:
         if (!store)
             return error(store.error(), Failure);
         m_store = std::move(store).value();
+        if (m_store->recovery())
+            error(QStringLiteral("warning: %1").arg(m_store->recovery()->message()), Ok);
 
         if (m_command == QLatin1String("observe"))
             return observe();

@@ -9,6 +9,8 @@
 #include <QJsonObject>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QThread>
 
 namespace acorn::test {
@@ -203,6 +205,33 @@ QString writeNoisyPhoto(const QString &path, quint32 seed, int width, int height
     }
     QDir().mkpath(QFileInfo(path).path());
     return img.save(path, "JPEG", 90) ? path : QString();
+}
+
+bool damageTablePage(const QString &dbPath, const QString &table)
+{
+    qint64 offset = 0;
+    const QString connection = QStringLiteral("acorn-test-damage");
+    {
+        QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+        raw.setDatabaseName(dbPath);
+        if (raw.open()) {
+            QSqlQuery q(raw);
+            if (q.exec(QStringLiteral("PRAGMA page_size")) && q.next()) {
+                const qint64 pageSize = q.value(0).toLongLong();
+                q.prepare(QStringLiteral("SELECT rootpage FROM sqlite_master WHERE name = ?"));
+                q.addBindValue(table);
+                if (q.exec() && q.next())
+                    offset = (q.value(0).toLongLong() - 1) * pageSize;
+            }
+            q.finish();
+            raw.close();
+        }
+    }
+    QSqlDatabase::removeDatabase(connection);
+    QFile f(dbPath);
+    if (offset <= 0 || !f.open(QIODevice::ReadWrite) || !f.seek(offset))
+        return false;
+    return f.write(QByteArray(512, '\x5a')) == 512;
 }
 
 QByteArray smallSchoolJson()
