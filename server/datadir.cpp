@@ -67,6 +67,35 @@ Status DataDir::writeConfig(const QString &host, const QString &listen) const
     return {};
 }
 
+namespace {
+
+// A whole number of days from 1 to `maxDays` under `key`, or `fallback` when absent.
+Result<int> daysSetting(
+    const QSettings &s, const QString &configPath, const QString &key, int fallback, int maxDays)
+{
+    if (!s.contains(key))
+        return fallback;
+    bool ok = false;
+    const int days = s.value(key).toString().trimmed().toInt(&ok);
+    if (!ok || days < 1 || days > maxDays)
+        return Result<int>::failure(
+            QStringLiteral("%1: %2 must be a number of days from 1 to %3, not '%4'; "
+                           "fix it or remove the line to use the default")
+                .arg(configPath, key)
+                .arg(maxDays)
+                .arg(s.value(key).toString()));
+    return days;
+}
+
+} // namespace
+
+Result<int> DataDir::retentionDaysAfterLeaving() const
+{
+    QSettings s(configPath(), QSettings::IniFormat);
+    return daysSetting(s, configPath(), QStringLiteral("retention/days_after_leaving"),
+        kDefaultRetentionDays, 36500);
+}
+
 Result<SessionLifetimes> DataDir::sessionLifetimes() const
 {
     using R = Result<SessionLifetimes>;
@@ -78,16 +107,10 @@ Result<SessionLifetimes> DataDir::sessionLifetimes() const
         int *value;
     } entries[] = {{"sessions/idle_days", &lifetimes.idleDays}, {"sessions/max_age_days", &lifetimes.maxAgeDays}};
     for (const auto &e : entries) {
-        const QString key = QString::fromLatin1(e.key);
-        if (!s.contains(key))
-            continue;
-        bool ok = false;
-        const int days = s.value(key).toString().trimmed().toInt(&ok);
-        if (!ok || days < 1 || days > 3650)
-            return R::failure(QStringLiteral("%1: %2 must be a number of days from 1 to 3650, not '%3'; "
-                                             "fix it or remove the line to use the default")
-                                  .arg(configPath(), key, s.value(key).toString()));
-        *e.value = days;
+        const auto days = daysSetting(s, configPath(), QString::fromLatin1(e.key), *e.value, 3650);
+        if (!days)
+            return R::failure(days.error());
+        *e.value = days.value();
     }
     if (lifetimes.idleDays > lifetimes.maxAgeDays)
         return R::failure(QStringLiteral("%1: sessions/idle_days (%2) is longer than sessions/max_age_days (%3): "

@@ -12,6 +12,7 @@ namespace acorn::server {
 //   [server]   listen = 0.0.0.0:7443, host = the name clients use
 //   [database] url = sqlite:acorn.db   (relative to the data directory)
 //   [sessions] idle_days = 30, max_age_days = 180   (how long a device stays signed in)
+//   [retention] days_after_leaving = 365   (when a leaver's journal is due for erasure)
 //
 // plus tls/cert.pem, tls/key.pem (0600), the SQLite database and media/.
 class DataDir
@@ -34,6 +35,11 @@ public:
     // [sessions]: defaults when absent; a value that is not a whole number of days from 1
     // to 3650, or an idle time longer than the maximum age, is refused with the reason.
     Result<SessionLifetimes> sessionLifetimes() const;
+
+    // [retention] days_after_leaving: how long after a child's leaving date their journal
+    // is kept before 'admin retention' lists it for erasure (1 to 36500 days).
+    Result<int> retentionDaysAfterLeaving() const;
+    static constexpr int kDefaultRetentionDays = 365;
 
     // The key must be readable by the server's user alone (mode 0600 or 0400).
     Status checkKeyPermissions() const;

@@ -126,6 +126,17 @@ bool MediaStore::hasObject(const QString &sha256Hex) const
     return isHex64(sha256Hex) && QFileInfo::exists(objectPath(sha256Hex));
 }
 
+Status MediaStore::removeObject(const QString &sha256Hex)
+{
+    if (!hasObject(sha256Hex))
+        return {};
+    QFile f(objectPath(sha256Hex));
+    if (!f.remove())
+        return Status::failure(
+            QStringLiteral("cannot delete %1: %2").arg(f.fileName(), f.errorString()));
+    return {};
+}
+
 Result<QByteArray> MediaStore::read(const QString &sha256Hex, qint64 offset, qint64 length) const
 {
     if (!isHex64(sha256Hex))

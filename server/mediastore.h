@@ -36,6 +36,8 @@ public:
     Status commit(const QString &uploadKey, qint64 expectedSize, const QString &expectedSha256Hex);
     bool hasObject(const QString &sha256Hex) const;
     QString objectPath(const QString &sha256Hex) const;
+    // Deletes a stored object (erasure); absent objects are no error.
+    Status removeObject(const QString &sha256Hex);
     // Reads [offset, offset+length) of an object; fewer bytes at the end of the file.
     Result<QByteArray> read(const QString &sha256Hex, qint64 offset, qint64 length) const;
 

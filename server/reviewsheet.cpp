@@ -317,9 +317,14 @@ ReviewItem checkAccounts(ServerStore &store, qint64 now)
     ReviewItem i = item(QStringLiteral("accounts"), QStringLiteral("Accounts"));
     QJsonArray noPassword;
     QJsonArray stale;
+    QJsonArray staffWithoutTwoFactor;
     QJsonObject byState;
     for (const ServerStore::AccountReview &a : store.accountsForReview()) {
         byState.insert(a.state, byState.value(a.state).toInt() + 1);
+        if (a.role != QLatin1String("parent") && a.state != QLatin1String("disabled")
+            && !a.twoFactor)
+            staffWithoutTwoFactor.append(QJsonObject {
+                { QStringLiteral("username"), a.username }, { QStringLiteral("role"), a.role } });
         if (a.hasPassword || a.state == QLatin1String("disabled"))
             continue;
         noPassword.append(a.username);
@@ -330,8 +335,24 @@ ReviewItem checkAccounts(ServerStore &store, qint64 now)
     }
     i.details = { { QStringLiteral("by_state"), byState },
         { QStringLiteral("without_password"), noPassword },
-        { QStringLiteral("invited_over_30_days"), stale } };
-    if (!stale.isEmpty()) {
+        { QStringLiteral("invited_over_30_days"), stale },
+        { QStringLiteral("staff_without_two_factor"), staffWithoutTwoFactor } };
+    if (!staffWithoutTwoFactor.isEmpty()) {
+        QStringList names;
+        for (const QJsonValue &v : staffWithoutTwoFactor)
+            names.append(v.toObject().value(QStringLiteral("username")).toString());
+        i.status = Status_::Attention;
+        i.summary = QStringLiteral(
+            "%1 staff or admin account(s) sign in without a second factor (%2): set "
+            "it up with 'admin user 2fa USERNAME'")
+                        .arg(staffWithoutTwoFactor.size())
+                        .arg(names.join(QStringLiteral(", ")));
+        if (!stale.isEmpty())
+            i.summary += QStringLiteral(
+                "; %1 account(s) invited more than %2 days ago were never activated")
+                             .arg(stale.size())
+                             .arg(ReviewSheet::kInvitationStaleDays);
+    } else if (!stale.isEmpty()) {
         i.status = Status_::Attention;
         i.summary
             = QStringLiteral("%1 account(s) invited more than %2 days ago were never activated: "

@@ -153,11 +153,28 @@ QStringList version3()
     };
 }
 
+// Version 4 (issue 7): two-factor sign-in and erasure.
+// two_factor: one row per account that signs in with a TOTP code, with its secret and the
+// last time step accepted, so that each code works once.
+// children.erased_at: set by 'admin erase-child'. The row stays as a stub without name,
+// date of birth, reference or consent, so that devices that had the child's observations
+// are told to drop them; every read of the roster leaves it out.
+QStringList version4()
+{
+    return {
+        QStringLiteral("CREATE TABLE two_factor ("
+                       " user_id INTEGER PRIMARY KEY REFERENCES users(id),"
+                       " secret BLOB NOT NULL, last_step INTEGER NOT NULL DEFAULT 0,"
+                       " created_at INTEGER NOT NULL)"),
+        QStringLiteral("ALTER TABLE children ADD COLUMN erased_at INTEGER"),
+    };
+}
+
 } // namespace
 
 int latestVersion()
 {
-    return 3;
+    return 4;
 }
 
 QStringList migrationStep(int to)
@@ -169,6 +186,8 @@ QStringList migrationStep(int to)
         return version2();
     case 3:
         return version3();
+    case 4:
+        return version4();
     default:
         return {};
     }

@@ -2,6 +2,8 @@
 
 #include "backup.h"
 #include "certificategenerator.h"
+#include "childerasure.h"
+#include "childexport.h"
 #include "clock.h"
 #include "consentrecorder.h"
 #include "crypto.h"
@@ -18,6 +20,7 @@
 #include "syncservice.h"
 #include "timeutil.h"
 #include "tlspin.h"
+#include "twofactoradmin.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -62,6 +65,12 @@ admin commands:
   user code USERNAME            a new one-time activation code
   user disable USERNAME         switch an account off and end its sessions
   user enable USERNAME          switch an account back on
+  user 2fa USERNAME             set up two-factor sign-in (TOTP): prints the otpauth://
+                                URI for the user's authenticator app; ends the account's
+                                sessions; run again for a new secret
+  user 2fa-reset USERNAME       remove two-factor sign-in (e.g. a lost phone)
+  two-factor-parents [on|off]   whether parent accounts may be set up with 2FA (off by
+                                default); without a word, shows the setting
   sessions USERNAME [--revoke ID|all]
                                 the devices the account is signed in on; end one
                                 session or all of them
@@ -71,6 +80,16 @@ admin commands:
   assessments-for-parents on|off
                                 show released assessments to parents (off by default)
   audit [--since ISO-8601]      the audit log as JSON lines
+  export-child CHILD_REF --out DIR
+                                subject access: everything held about the child
+                                (child.json and the photos and videos) into a new DIR
+  erase-child CHILD_REF --yes   erase the child's journal: observations of the child
+                                alone, their media, the child's record; shared
+                                observations no longer name the child. Cannot be undone
+  leaving CHILD_REF YYYY-MM-DD|none
+                                record (or clear) the date a child left the school
+  retention                     leavers whose journals are past the retention period
+                                ([retention] days_after_leaving, default 365)
   backup --out FILE             a consistent backup (database, media, TLS key,
                                 configuration) in one file, while the server runs
   verify-backup FILE            check every checksum of a backup; writes nothing
@@ -438,9 +457,36 @@ int cmdAdmin(const Args &a)
         out() << "password set for " << user->username << Qt::endl;
         return kExitOk;
     }
+    if (cmd == QLatin1String("user")
+        && (rest.value(0) == QLatin1String("2fa") || rest.value(0) == QLatin1String("2fa-reset"))) {
+        if (rest.size() != 2)
+            return usage(QStringLiteral("user %1 needs a USERNAME").arg(rest[0]));
+        const TwoFactorAdmin twoFactor(store, clock);
+        const auto r = rest[0] == QLatin1String("2fa") ? twoFactor.enrol(rest[1], actor)
+                                                       : twoFactor.reset(rest[1], actor);
+        if (!r)
+            return fail(r.error());
+        printJson(r.value());
+        return kExitOk;
+    }
+    if (cmd == QLatin1String("two-factor-parents")) {
+        const TwoFactorAdmin twoFactor(store, clock);
+        if (rest.size() > 1
+            || (rest.size() == 1 && rest[0] != QLatin1String("on")
+                && rest[0] != QLatin1String("off")))
+            return usage(QStringLiteral("two-factor-parents takes on, off or nothing"));
+        if (rest.size() == 1) {
+            if (Status s = twoFactor.setParentsAllowed(rest[0] == QLatin1String("on"), actor); !s)
+                return fail(s.error());
+        }
+        printJson({ { QStringLiteral("two_factor_parents"),
+            twoFactor.parentsAllowed() ? QStringLiteral("on") : QStringLiteral("off") } });
+        return kExitOk;
+    }
     if (cmd == QLatin1String("user")) {
         if (rest.size() != 2)
-            return usage(QStringLiteral("user needs code|disable|enable and a USERNAME"));
+            return usage(
+                QStringLiteral("user needs code|disable|enable|2fa|2fa-reset and a USERNAME"));
         const auto user = store.userByUsername(rest[1]);
         if (!user)
             return fail(QStringLiteral("there is no account '%1'").arg(rest[1]));
@@ -535,6 +581,54 @@ int cmdAdmin(const Args &a)
                    {QStringLiteral("covers_today"), covered}});
         if (!covered)
             fail(QStringLiteral("warning: the calendar ends before today; extend it with import-school"), 0);
+        return kExitOk;
+    }
+    if (cmd == QLatin1String("export-child")) {
+        const Args e = Args::parse(rest, { QStringLiteral("out") });
+        if (!e.error.isEmpty() || e.positional.size() != 1
+            || !e.options.contains(QStringLiteral("out")))
+            return usage(e.error.isEmpty()
+                    ? QStringLiteral("export-child needs CHILD_REF --out DIR")
+                    : e.error);
+        MediaStore media(dir.mediaPath());
+        const auto r = ChildExport(store, media, clock)
+                           .write(e.positional[0], e.options.value(QStringLiteral("out")), actor);
+        if (!r)
+            return fail(r.error());
+        printJson(r.value());
+        return kExitOk;
+    }
+    if (cmd == QLatin1String("erase-child")) {
+        if (rest.size() != 2 || rest[1] != QLatin1String("--yes"))
+            return usage(
+                QStringLiteral("erase-child needs CHILD_REF --yes (erasure cannot be undone: "
+                               "make an export-child first if the family asked for a copy)"));
+        MediaStore media(dir.mediaPath());
+        const auto r = ChildErasure(store, media, clock).erase(rest[0], actor);
+        if (!r)
+            return fail(r.error());
+        printJson(r.value());
+        return kExitOk;
+    }
+    if (cmd == QLatin1String("leaving")) {
+        if (rest.size() != 2)
+            return usage(QStringLiteral("leaving needs CHILD_REF and YYYY-MM-DD (or none)"));
+        MediaStore media(dir.mediaPath());
+        const QString date = rest[1] == QLatin1String("none") ? QString() : rest[1];
+        if (Status s = ChildErasure(store, media, clock).setLeavingDate(rest[0], date, actor); !s)
+            return fail(s.error());
+        printJson(
+            { { QStringLiteral("child"), rest[0] }, { QStringLiteral("leaving_date"), date } });
+        return kExitOk;
+    }
+    if (cmd == QLatin1String("retention")) {
+        if (!rest.isEmpty())
+            return usage(QStringLiteral("retention takes no arguments"));
+        const auto days = dir.retentionDaysAfterLeaving();
+        if (!days)
+            return fail(days.error());
+        MediaStore media(dir.mediaPath());
+        printJson(ChildErasure(store, media, clock).retentionReport(days.value()));
         return kExitOk;
     }
     if (cmd == QLatin1String("audit")) {

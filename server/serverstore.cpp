@@ -328,9 +328,11 @@ ChildRecord ServerStore::childFrom(const QSqlQuery &q) const
 QList<ChildRecord> ServerStore::children()
 {
     QList<ChildRecord> out;
-    QSqlQuery q = run(QStringLiteral("SELECT %1 FROM children c JOIN families f ON f.id = c.family_id ORDER BY c.id")
-                          .arg(QLatin1String(kChildColumns)),
-                      {});
+    QSqlQuery q
+        = run(QStringLiteral("SELECT %1 FROM children c JOIN families f ON f.id = c.family_id"
+                             " WHERE c.erased_at IS NULL ORDER BY c.id")
+                  .arg(QLatin1String(kChildColumns)),
+            {});
     while (q.next())
         out.append(childFrom(q));
     return out;
@@ -338,9 +340,11 @@ QList<ChildRecord> ServerStore::children()
 
 std::optional<ChildRecord> ServerStore::childByRef(const QString &ref)
 {
-    QSqlQuery q = run(QStringLiteral("SELECT %1 FROM children c JOIN families f ON f.id = c.family_id WHERE c.ref = ?")
-                          .arg(QLatin1String(kChildColumns)),
-                      {ref});
+    QSqlQuery q
+        = run(QStringLiteral("SELECT %1 FROM children c JOIN families f ON f.id = c.family_id"
+                             " WHERE c.ref = ? AND c.erased_at IS NULL")
+                  .arg(QLatin1String(kChildColumns)),
+            { ref });
     if (!q.next())
         return std::nullopt;
     return childFrom(q);
@@ -624,15 +628,51 @@ Status ServerStore::pruneLoginThrottle(qint64 locksBefore, qint64 failuresBefore
 QList<ServerStore::AccountReview> ServerStore::accountsForReview()
 {
     QList<AccountReview> out;
-    QSqlQuery q = run(QStringLiteral("SELECT username, role, state, password_hash IS NOT NULL AND password_hash != '', "
-                                     "created_at FROM users ORDER BY username"),
-                      {});
+    QSqlQuery q = run(
+        QStringLiteral(
+            "SELECT username, role, state, password_hash IS NOT NULL AND password_hash != '', "
+            "created_at, EXISTS (SELECT 1 FROM two_factor t WHERE t.user_id = users.id)"
+            " FROM users ORDER BY username"),
+        {});
     while (q.next())
-        out.append(AccountReview{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
-                                 q.value(3).toBool(), q.value(4).toLongLong()});
+        out.append(
+            AccountReview { q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                q.value(3).toBool(), q.value(4).toLongLong(), q.value(5).toBool() });
     return out;
 }
 
+std::optional<ServerStore::TwoFactorRecord> ServerStore::twoFactor(qint64 userId)
+{
+    QSqlQuery q = run(
+        QStringLiteral("SELECT secret, last_step, created_at FROM two_factor WHERE user_id = ?"),
+        { userId });
+    if (!q.next())
+        return std::nullopt;
+    return TwoFactorRecord { q.value(0).toByteArray(), q.value(1).toLongLong(),
+        q.value(2).toLongLong() };
+}
+
+Status ServerStore::setTwoFactor(qint64 userId, const QByteArray &secret, qint64 now)
+{
+    return exec(
+        QStringLiteral("INSERT OR REPLACE INTO two_factor (user_id, secret, last_step, created_at)"
+                       " VALUES (?, ?, 0, ?)"),
+        { userId, secret, now });
+}
+
+Status ServerStore::removeTwoFactor(qint64 userId)
+{
+    return exec(QStringLiteral("DELETE FROM two_factor WHERE user_id = ?"), { userId });
+}
+
+bool ServerStore::consumeTwoFactorStep(qint64 userId, qint64 step)
+{
+    bool ok = false;
+    QSqlQuery q = run(
+        QStringLiteral("UPDATE two_factor SET last_step = ? WHERE user_id = ? AND last_step < ?"),
+        { step, userId, step }, &ok);
+    return ok && q.numRowsAffected() == 1;
+}
 
 Status ServerStore::touchSession(qint64 sessionId, qint64 now)
 {
@@ -920,6 +960,146 @@ QStringList ServerStore::observationsWithMedia(const QString &mediaId)
     while (q.next())
         out.append(q.value(0).toString());
     return out;
+}
+
+// ------------------------------------------------------------------ data protection
+
+QStringList ServerStore::observationIdsOfChild(qint64 childId)
+{
+    QStringList ids;
+    QSqlQuery q
+        = run(QStringLiteral("SELECT observation_id FROM observation_children WHERE child_id = ?"
+                             " ORDER BY observation_id"),
+            { childId });
+    while (q.next())
+        ids.append(q.value(0).toString());
+    return ids;
+}
+
+QList<ServerStore::RevisionRecord> ServerStore::observationRevisions(const QString &observationId)
+{
+    QList<RevisionRecord> out;
+    QSqlQuery q
+        = run(QStringLiteral("SELECT revision, author_id, at, content FROM observation_revisions"
+                             " WHERE observation_id = ? ORDER BY revision"),
+            { observationId });
+    while (q.next()) {
+        RevisionRecord r;
+        r.revision = q.value(0).toULongLong();
+        r.authorId = q.value(1).toLongLong();
+        r.at = q.value(2).toLongLong();
+        const QByteArray blob = q.value(3).toByteArray();
+        if (!r.content.ParseFromArray(blob.constData(), static_cast<int>(blob.size())))
+            qCWarning(lcServerStore) << "revision" << r.revision << "of observation"
+                                     << observationId << "has unreadable content";
+        out.append(std::move(r));
+    }
+    return out;
+}
+
+Status ServerStore::replaceRevisionContent(
+    const QString &observationId, quint64 revision, const wire::Observation &content)
+{
+    return exec(QStringLiteral("UPDATE observation_revisions SET content = ? WHERE observation_id "
+                               "= ? AND revision = ?"),
+        { serialise(content), observationId, static_cast<qint64>(revision) });
+}
+
+Status ServerStore::deleteRevisionsBefore(const QString &observationId, quint64 revision)
+{
+    return exec(QStringLiteral(
+                    "DELETE FROM observation_revisions WHERE observation_id = ? AND revision < ?"),
+        { observationId, static_cast<qint64>(revision) });
+}
+
+Status ServerStore::deleteMedia(const QString &mediaId)
+{
+    Status s
+        = exec(QStringLiteral("DELETE FROM observation_media WHERE media_id = ?"), { mediaId });
+    if (s)
+        s = exec(QStringLiteral("DELETE FROM media WHERE id = ?"), { mediaId });
+    return s;
+}
+
+int ServerStore::mediaObjectUsers(const QString &sha256Hex)
+{
+    QSqlQuery q
+        = run(QStringLiteral("SELECT COUNT(*) FROM media WHERE sha256 = ? OR thumbnail_sha256 = ?"),
+            { sha256Hex, sha256Hex });
+    return q.next() ? q.value(0).toInt() : 0;
+}
+
+Status ServerStore::eraseChildRecord(qint64 childId, qint64 now)
+{
+    return exec(
+        QStringLiteral("UPDATE children SET ref = 'erased-' || id, first_name = '', last_name = '',"
+                       " date_of_birth = '', journal_media = 0, others_journals = 0,"
+                       " consent_recorded_by = '', consent_recorded_at = 0, leaving_date = NULL,"
+                       " erased_at = ? WHERE id = ?"),
+        { now, childId });
+}
+
+Result<int> ServerStore::deleteAssessmentsOfChild(qint64 childId)
+{
+    bool ok = false;
+    QSqlQuery q = run(QStringLiteral("SELECT COUNT(*) FROM assessments WHERE child_id = ?"), { childId }, &ok);
+    const int count = ok && q.next() ? q.value(0).toInt() : 0;
+    Status s = exec(QStringLiteral("DELETE FROM assessment_history WHERE assessment_id IN"
+                                   " (SELECT id FROM assessments WHERE child_id = ?)"),
+        { childId });
+    if (s)
+        s = exec(QStringLiteral("DELETE FROM assessments WHERE child_id = ?"), { childId });
+    if (!s)
+        return Result<int>::failure(s.error());
+    return count;
+}
+
+QList<ServerStore::Leaver> ServerStore::leaversBefore(const QString &isoDate)
+{
+    QList<Leaver> out;
+    QSqlQuery q = run(
+        QStringLiteral("SELECT id, ref, leaving_date FROM children WHERE erased_at IS NULL"
+                       " AND leaving_date IS NOT NULL AND leaving_date != '' AND leaving_date < ?"
+                       " ORDER BY leaving_date, ref"),
+        { isoDate });
+    while (q.next())
+        out.append(
+            Leaver { q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString() });
+    return out;
+}
+
+QString ServerStore::leavingDate(qint64 childId)
+{
+    QSqlQuery q
+        = run(QStringLiteral("SELECT leaving_date FROM children WHERE id = ?"), { childId });
+    return q.next() ? q.value(0).toString() : QString();
+}
+
+Status ServerStore::setLeavingDate(qint64 childId, const QString &isoDate)
+{
+    return exec(QStringLiteral("UPDATE children SET leaving_date = ? WHERE id = ?"),
+        { isoDate.isEmpty() ? QVariant(QMetaType(QMetaType::LongLong)) : QVariant(isoDate),
+            childId });
+}
+
+Status ServerStore::enableSecureDelete()
+{
+    return exec(QStringLiteral("PRAGMA secure_delete = ON"), {});
+}
+
+Status ServerStore::truncateWal()
+{
+    bool ok = false;
+    QSqlQuery q = run(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"), {}, &ok);
+    // The first column is 1 when another connection kept the checkpoint from finishing.
+    if (!ok || !q.next())
+        return Status::failure(
+            QStringLiteral("the database could not be checkpointed: %1").arg(m_lastError));
+    if (q.value(0).toInt() != 0)
+        return Status::failure(
+            QStringLiteral("the server was reading the database; its log is folded in at the "
+                           "next checkpoint"));
+    return {};
 }
 
 // ------------------------------------------------------------------ audit

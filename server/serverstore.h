@@ -200,6 +200,46 @@ public:
     // device re-evaluates it at its next pull.
     Status touchObservationsOfChild(qint64 childId);
 
+    // ---- data protection (ChildExport, ChildErasure)
+    // Ids of every observation that tags or once tagged the child.
+    QStringList observationIdsOfChild(qint64 childId);
+    struct RevisionRecord
+    {
+        quint64 revision = 0;
+        qint64 authorId = 0;
+        qint64 at = 0;
+        wire::Observation content; // the staff view of that revision
+    };
+    // Every stored revision of an observation, oldest first.
+    QList<RevisionRecord> observationRevisions(const QString &observationId);
+    Status replaceRevisionContent(
+        const QString &observationId, quint64 revision, const wire::Observation &content);
+    Status deleteRevisionsBefore(const QString &observationId, quint64 revision);
+    Status deleteMedia(const QString &mediaId);
+    // How many media records use this stored object (as original or thumbnail).
+    int mediaObjectUsers(const QString &sha256Hex);
+    // Turns the child's row into a stub: no reference, name, date of birth or consent;
+    // it leaves every roster (children(), childByRef()).
+    Status eraseChildRecord(qint64 childId, qint64 now);
+    // Deletes a child's assessments with their whole history; returns how many there were.
+    Result<int> deleteAssessmentsOfChild(qint64 childId);
+    struct Leaver
+    {
+        qint64 childId = 0;
+        QString ref;
+        QString leavingDate; // YYYY-MM-DD
+    };
+    // Children (not erased) whose leaving date is before `isoDate`, earliest first.
+    QList<Leaver> leaversBefore(const QString &isoDate);
+    // The child's leaving date (YYYY-MM-DD), empty when none is recorded.
+    QString leavingDate(qint64 childId);
+    Status setLeavingDate(qint64 childId, const QString &isoDate);
+    // For erasure: from now on this connection overwrites deleted content with zeros
+    // (PRAGMA secure_delete), and truncateWal() folds the write-ahead log into the database
+    // file and empties it, so erased text does not linger in free pages or old WAL frames.
+    Status enableSecureDelete();
+    Status truncateWal();
+
     // ---- users and sessions
     std::optional<UserRecord> userByUsername(const QString &username);
     std::optional<UserRecord> userById(qint64 id);
@@ -221,6 +261,22 @@ public:
     Status endSessionsOfUser(qint64 userId, qint64 now, const QString &reason);
     // Every session of the user, ended ones included, newest first.
     QList<SessionRecord> sessionsOfUser(qint64 userId);
+
+    // ---- two-factor sign-in (TOTP): one secret per enrolled account
+    struct TwoFactorRecord
+    {
+        QByteArray secret;
+        qint64 lastStep = 0; // the last time step accepted: a code works once
+        qint64 createdAt = 0;
+    };
+    std::optional<TwoFactorRecord> twoFactor(qint64 userId);
+    // Enrols (or re-enrols, with a new secret) an account.
+    Status setTwoFactor(qint64 userId, const QByteArray &secret, qint64 now);
+    Status removeTwoFactor(qint64 userId);
+    // Records `step` as used, unless that step or a later one was used already: true when
+    // this call consumed it. One statement, so two connections racing with one code
+    // cannot both win.
+    bool consumeTwoFactorStep(qint64 userId, qint64 step);
 
     // ---- sign-in throttling (LoginThrottle): failures and locks per key
     struct LoginLock
@@ -247,6 +303,7 @@ public:
         QString state;
         bool hasPassword = false;
         qint64 createdAt = 0;
+        bool twoFactor = false;
     };
     QList<AccountReview> accountsForReview();
 

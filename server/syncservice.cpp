@@ -8,6 +8,7 @@
 #include "protocol.h"
 #include "serverstore.h"
 #include "timeutil.h"
+#include "totp.h"
 
 #include <QFutureWatcher>
 #include <QMessageAuthenticationCode>
@@ -289,6 +290,7 @@ void SyncService::onLogin(ConnectionState &state, const wire::Frame &frame, cons
     const wire::LoginRequest &req = frame.login();
     const QString username = str(req.username()).trimmed().toLower();
     const QString password = str(req.password());
+    const QString secondFactorCode = str(req.second_factor_code()).left(20);
     state.device = str(req.device_name()).left(100);
     const quint64 rid = frame.request_id();
     state.userId = 0;
@@ -299,12 +301,32 @@ void SyncService::onLogin(ConnectionState &state, const wire::Frame &frame, cons
     }
     state.loginInProgress = true;
     ConnectionState *statePtr = &state;
-    afterThrottleDelay(attempt, guard, [=, this] { verifyLogin(statePtr, guard, username, password, attempt, reply, rid); });
+    afterThrottleDelay(attempt, guard, [=, this] {
+        verifyLogin(statePtr, guard, { username, password, secondFactorCode }, attempt, reply, rid);
+    });
 }
 
-void SyncService::verifyLogin(ConnectionState *statePtr, QObject *guard, const QString &username,
-                              const QString &password, const LoginAttempt &attempt, const Reply &reply, quint64 rid)
+SyncService::SecondFactor SyncService::checkSecondFactor(
+    qint64 userId, const QString &typed, qint64 now)
 {
+    const auto enrolled = m_store.twoFactor(userId);
+    if (!enrolled)
+        return SecondFactor::NotEnrolled;
+    if (typed.trimmed().isEmpty())
+        return SecondFactor::Missing;
+    const auto step = Totp::acceptedStep(enrolled->secret, typed, now, enrolled->lastStep);
+    // Consumed at once, in one statement: the same code on another connection is refused.
+    if (!step || !m_store.consumeTwoFactorStep(userId, *step))
+        return SecondFactor::Wrong;
+    return SecondFactor::Accepted;
+}
+
+void SyncService::verifyLogin(ConnectionState *statePtr, QObject *guard,
+    const Credentials &credentials, const LoginAttempt &attempt, const Reply &reply, quint64 rid)
+{
+    const QString username = credentials.username;
+    const QString password = credentials.password;
+    const QString secondFactorCode = credentials.secondFactorCode;
     const std::optional<UserRecord> user = m_store.userByUsername(username);
     const QString hash = user && !user->passwordHash.isEmpty() ? user->passwordHash : m_dummyHash;
     const QString device = statePtr->device;
@@ -316,10 +338,17 @@ void SyncService::verifyLogin(ConnectionState *statePtr, QObject *guard, const Q
         const bool verified = watcher->result();
         watcher->deleteLater();
         const qint64 now = m_clock.nowMs();
-        const bool failed = !verified || !user || user->passwordHash.isEmpty();
+        const bool passwordOk = verified && user && !user->passwordHash.isEmpty();
+        // The code is looked at only after the right password. A wrong (or reused) code
+        // counts toward the throttle like a wrong password; a missing one is no guess.
+        const SecondFactor second = passwordOk ? checkSecondFactor(user->id, secondFactorCode, now)
+                                               : SecondFactor::NotEnrolled;
+        const bool failed = !passwordOk || second == SecondFactor::Wrong;
         // The throttle counts the attempt even when the connection went away meanwhile.
         if (failed) {
-            m_store.audit(username, device, QStringLiteral("login"), peer, QStringLiteral("failure"), now);
+            m_store.audit(username, device, QStringLiteral("login"), peer,
+                passwordOk ? QStringLiteral("failure: second factor") : QStringLiteral("failure"),
+                now);
             qCInfo(lcServerAuth) << "failed sign-in from" << peer;
             for (const ImposedLock &lock : m_throttle.failed(attempt, now))
                 auditLock(username, device, peer, lock, now);
@@ -332,7 +361,11 @@ void SyncService::verifyLogin(ConnectionState *statePtr, QObject *guard, const Q
         st.loginInProgress = false;
         if (failed) {
             reply(errorFrame(rid, wire::Error::AUTH_FAILED,
-                             QStringLiteral("the username or password is not right: check them and try again")));
+                passwordOk
+                    ? QStringLiteral("that code is not right or was used already: wait for the "
+                                     "next code in your authenticator app and try again")
+                    : QStringLiteral(
+                        "the username or password is not right: check them and try again")));
             return;
         }
         // Account state is revealed only to someone who knows the password.
@@ -345,7 +378,15 @@ void SyncService::verifyLogin(ConnectionState *statePtr, QObject *guard, const Q
                                  .arg(school.contact.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(school.contact))));
             return;
         }
-        completeLogin(st, *fresh, reply, rid, QStringLiteral("login"));
+        if (second == SecondFactor::Missing) {
+            reply(errorFrame(rid, wire::Error::SECOND_FACTOR_REQUIRED,
+                QStringLiteral("this account signs in with a second factor: enter the 6-digit code "
+                               "from your authenticator app")));
+            return;
+        }
+        completeLogin(st, *fresh, reply, rid,
+            second == SecondFactor::Accepted ? QStringLiteral("login-2fa")
+                                             : QStringLiteral("login"));
     });
     watcher->setFuture(QtConcurrent::run(&m_hashPool, [password, hash] { return crypto::verifyPassword(password, hash); }));
 }
@@ -531,6 +572,14 @@ void SyncService::activate(ConnectionState &state, QObject *guard, const QString
             s = tx.commit();
         if (!s) {
             reply(errorFrame(rid, wire::Error::INTERNAL, QStringLiteral("the server could not save the new password")));
+            return;
+        }
+        // An activation code stands in for the password, never for the second factor.
+        if (m_store.twoFactor(userId)) {
+            reply(errorFrame(rid, wire::Error::SECOND_FACTOR_REQUIRED,
+                QStringLiteral(
+                    "your password is set: now sign in with it and the 6-digit code from "
+                    "your authenticator app")));
             return;
         }
         completeLogin(st, *m_store.userById(userId), reply, rid, QStringLiteral("login"));

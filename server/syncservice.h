@@ -74,9 +74,18 @@ private:
     void onLogin(ConnectionState &state, const wire::Frame &frame, const Reply &reply, QObject *guard);
     void onTokenLogin(ConnectionState &state, const wire::Frame &frame, const Reply &reply);
     void onActivate(ConnectionState &state, const wire::Frame &frame, const Reply &reply, QObject *guard);
+    struct Credentials
+    {
+        QString username;
+        QString password;
+        QString secondFactorCode; // empty when the user typed none
+    };
     // Sign-in steps after the throttle let an attempt through (and its delay passed).
-    void verifyLogin(ConnectionState *state, QObject *guard, const QString &username, const QString &password,
-                     const LoginAttempt &attempt, const Reply &reply, quint64 rid);
+    void verifyLogin(ConnectionState *state, QObject *guard, const Credentials &credentials,
+        const LoginAttempt &attempt, const Reply &reply, quint64 rid);
+    // The second factor of an account whose password was right; consumes an accepted code.
+    enum class SecondFactor { NotEnrolled, Missing, Wrong, Accepted };
+    SecondFactor checkSecondFactor(qint64 userId, const QString &typed, qint64 now);
     void activate(ConnectionState &state, QObject *guard, const QString &username, const QString &code,
                   const QString &newPassword, const LoginAttempt &attempt, const Reply &reply, quint64 rid);
     // Runs `next` after the attempt's delay (a timer), unless the connection closes first.

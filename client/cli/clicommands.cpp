@@ -35,9 +35,12 @@ enum Exit {
     Refused = 6,
 };
 
-const char kUsage[] = R"(usage: acorn-cli --profile DIR --server HOST:PORT --pin FINGERPRINT --user USERNAME
-                 [--password-stdin] COMMAND ...
+const char kUsage[]
+    = R"(usage: acorn-cli --profile DIR --server HOST:PORT --pin FINGERPRINT --user USERNAME
+                 [--password-stdin] [--totp CODE] COMMAND ...
 The password comes from ACORN_PASSWORD or, with --password-stdin, from standard input.
+An account with two-factor sign-in also needs the 6-digit code from its authenticator
+app: --totp CODE or ACORN_TOTP (each code works once).
 commands:
   observe --child REF [--child REF]... --text TEXT [--note TEXT] [--next-steps TEXT]
           [--photo FILE]... [--video FILE]... [--observed-at ISO-8601] [--draft] [--offline]
@@ -146,11 +149,12 @@ struct Words
 
 Words parseWords(const QStringList &args)
 {
-    static const QSet<QString> valued = {
-        QStringLiteral("profile"), QStringLiteral("server"),      QStringLiteral("pin"),      QStringLiteral("user"),
-        QStringLiteral("child"),   QStringLiteral("text"),        QStringLiteral("note"),     QStringLiteral("photo"),
-        QStringLiteral("video"),   QStringLiteral("observed-at"), QStringLiteral("out"),      QStringLiteral("code"),
-        QStringLiteral("through"), QStringLiteral("add-photo"),   QStringLiteral("next-steps"), QStringLiteral("tag")};
+    static const QSet<QString> valued = { QStringLiteral("profile"), QStringLiteral("server"),
+        QStringLiteral("pin"), QStringLiteral("user"), QStringLiteral("child"),
+        QStringLiteral("text"), QStringLiteral("note"), QStringLiteral("photo"),
+        QStringLiteral("video"), QStringLiteral("observed-at"), QStringLiteral("out"),
+        QStringLiteral("code"), QStringLiteral("through"), QStringLiteral("add-photo"),
+        QStringLiteral("next-steps"), QStringLiteral("tag"), QStringLiteral("totp") };
     static const QSet<QString> flags = {QStringLiteral("password-stdin"), QStringLiteral("offline"),
                                         QStringLiteral("draft"), QStringLiteral("publish"), QStringLiteral("thumbnail")};
     Words w;
@@ -210,6 +214,8 @@ public:
         if (!store)
             return error(store.error(), Failure);
         m_store = std::move(store).value();
+        if (m_store->recovery())
+            error(QStringLiteral("warning: %1").arg(m_store->recovery()->message()), Ok);
 
         if (m_command == QLatin1String("observe"))
             return observe();
@@ -258,6 +264,9 @@ private:
         o.pin = m_pin;
         o.username = m_w.one(QStringLiteral("user"));
         o.password = m_password;
+        o.secondFactorCode = m_w.options.contains(QStringLiteral("totp"))
+            ? m_w.one(QStringLiteral("totp"))
+            : qEnvironmentVariable("ACORN_TOTP");
         o.kind = wire::CLIENT_KIND_CLI;
         o.push = push;
         o.pull = pull;
@@ -289,6 +298,10 @@ private:
 
     int syncFailure(const SyncEngine &e)
     {
+        if (e.serverError() == wire::Error::SECOND_FACTOR_REQUIRED)
+            return error(
+                e.errorString() + QStringLiteral(" (give it with --totp CODE or ACORN_TOTP)"),
+                exitFor(e.error()));
         return error(e.errorString(), exitFor(e.error()));
     }
 

@@ -3,7 +3,9 @@
 #include "logging.h"
 
 #include <QAtomicInt>
+#include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QSet>
 #include <QSqlError>
@@ -75,7 +77,127 @@ ClientStore::~ClientStore()
         QSqlDatabase::removeDatabase(m_connectionName);
 }
 
+QString StoreRecovery::message() const
+{
+    return QStringLiteral(
+        "The data on this device was damaged (%1), so Acorn started it afresh. %2 unsent "
+        "observation(s) and %3 photo or video upload(s) were rescued and will be sent; the "
+        "journal is downloaded again at the next sync. The damaged file is kept as %4 for "
+        "the school's IT manager.")
+        .arg(problem)
+        .arg(editsSalvaged)
+        .arg(mediaSalvaged)
+        .arg(damagedCopy);
+}
+
 Result<std::unique_ptr<ClientStore>> ClientStore::open(const QString &path)
+{
+    QString damage;
+    auto opened = openChecked(path, &damage);
+    if (opened || damage.isEmpty())
+        return opened;
+    qCWarning(lcClientStore) << "the local store is damaged:" << damage;
+    return recover(path, damage);
+}
+
+Result<std::unique_ptr<ClientStore>> ClientStore::recover(
+    const QString &path, const QString &problem)
+{
+    using R = Result<std::unique_ptr<ClientStore>>;
+    // Set the damaged file (and its write-ahead log, which may hold the latest edits) aside.
+    const QString damaged
+        = QStringLiteral("%1.damaged-%2")
+              .arg(path,
+                  QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMddThhmmss")));
+    for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm") }) {
+        if (QFileInfo::exists(path + suffix) && !QFile::rename(path + suffix, damaged + suffix))
+            return R::failure(QStringLiteral(
+                "the data on this device is damaged (%1) and could not be set aside: "
+                "move %2 away and start Acorn again")
+                                  .arg(problem, path));
+    }
+    // Read whatever the outbox still gives, row by row, from the damaged copy.
+    QList<QVariantList> edits;
+    QList<QVariantList> media;
+    QList<QVariantList> settings;
+    const QString name = QStringLiteral("acorn-salvage-%1").arg(s_counter.fetchAndAddRelaxed(1));
+    {
+        QSqlDatabase old = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        old.setDatabaseName(damaged);
+        if (old.open()) {
+            const struct
+            {
+                const char *sql;
+                int columns;
+                QList<QVariantList> *rows;
+            } tables[] = {
+                { "SELECT observation_id, change_id, base_revision, payload, state, reason, "
+                  "queued_at FROM outbox",
+                    7, &edits },
+                { "SELECT media_id, variant, observation_id, path, size, sha256, done FROM "
+                  "outbox_media",
+                    7, &media },
+                // Settings other than the sync position: the cache starts again from nothing.
+                { "SELECT key, value FROM settings WHERE key NOT IN ('cursor')", 2, &settings },
+            };
+            for (const auto &t : tables) {
+                QSqlQuery q(old);
+                q.setForwardOnly(true);
+                if (!q.exec(QString::fromLatin1(t.sql)))
+                    continue;
+                while (q.next()) {
+                    QVariantList row;
+                    for (int c = 0; c < t.columns; ++c)
+                        row.append(q.value(c));
+                    t.rows->append(row);
+                }
+            }
+            old.close();
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+
+    QString again;
+    auto fresh = openChecked(path, &again);
+    if (!fresh)
+        return R::failure(
+            QStringLiteral("the data on this device was damaged (%1) and a new store could not be "
+                           "made: %2")
+                .arg(problem, fresh.error()));
+    ClientStore &store = *fresh.value();
+    StoreRecovery recovery;
+    recovery.problem = problem;
+    recovery.damagedCopy = damaged;
+    store.m_db.transaction();
+    for (const QVariantList &row : edits) {
+        if (store.exec(QStringLiteral("INSERT OR IGNORE INTO outbox (observation_id, change_id, "
+                                      "base_revision, payload, "
+                                      "state, reason, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                row))
+            ++recovery.editsSalvaged;
+    }
+    for (const QVariantList &row : media) {
+        if (store.exec(
+                QStringLiteral(
+                    "INSERT OR IGNORE INTO outbox_media (media_id, variant, observation_id, path, "
+                    "size, sha256, done) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                row)
+            && !row.value(6).toBool())
+            ++recovery.mediaSalvaged;
+    }
+    for (const QVariantList &row : settings)
+        store.exec(
+            QStringLiteral("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"), row);
+    if (!store.m_db.commit())
+        return R::failure(QStringLiteral("the rescued outbox could not be saved: %1")
+                              .arg(store.m_db.lastError().text()));
+    store.m_recovery = recovery;
+    qCWarning(lcClientStore) << "local store replaced; rescued" << recovery.editsSalvaged
+                             << "edits and" << recovery.mediaSalvaged << "uploads";
+    return fresh;
+}
+
+Result<std::unique_ptr<ClientStore>> ClientStore::openChecked(const QString &path, QString *damage)
 {
     using R = Result<std::unique_ptr<ClientStore>>;
     QDir().mkpath(QFileInfo(path).path());
@@ -88,9 +210,32 @@ Result<std::unique_ptr<ClientStore>> ClientStore::open(const QString &path)
         return R::failure(QStringLiteral("cannot open the local store %1: %2").arg(path, s->m_db.lastError().text()));
     QSqlQuery q(s->m_db);
     for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
-        if (!q.exec(QString::fromLatin1(pragma)))
+        if (!q.exec(QString::fromLatin1(pragma))) {
+            // SQLITE_NOTADB (26) or SQLITE_CORRUPT (11): the file is damaged, not busy.
+            const QString code = q.lastError().nativeErrorCode();
+            if (code == QLatin1String("26") || code == QLatin1String("11"))
+                *damage = q.lastError().databaseText();
             return R::failure(QStringLiteral("the local store %1 is not usable: %2").arg(path, q.lastError().text()));
+        }
     }
+    // A file damaged by a failing card or a power cut is found now, not half-way through a sync.
+    if (!q.exec(QStringLiteral("PRAGMA quick_check")) || !q.next()) {
+        const QString code = q.lastError().nativeErrorCode();
+        if (code == QLatin1String("26") || code == QLatin1String("11"))
+            *damage = q.lastError().databaseText();
+        return R::failure(QStringLiteral("the local store %1 cannot be checked: %2")
+                              .arg(path, q.lastError().text()));
+    }
+    if (q.value(0).toString() != QLatin1String("ok")) {
+        // The first report, without SQLite's "*** in database main ***" heading.
+        *damage = q.value(0)
+                      .toString()
+                      .remove(QStringLiteral("*** in database main ***"))
+                      .simplified()
+                      .left(200);
+        return R::failure(*damage);
+    }
+    q.finish();
     if (Status st = s->migrate(); !st)
         return R::failure(st.error());
     return R(std::move(s));

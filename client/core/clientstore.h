@@ -48,15 +48,33 @@ struct OutboxMedia
     bool done = false;
 };
 
+// What ClientStore::open() did about a damaged local store (PRAGMA quick_check found a
+// problem, or the file is not a database): the file was set aside, a fresh store was made,
+// and whatever could be read of the outbox (edits and media not yet on the server) was
+// carried over. The cache is downloaded again at the next sync.
+struct StoreRecovery
+{
+    QString problem; // what SQLite reported, first line
+    QString damagedCopy; // where the damaged file now is (kept for the IT manager)
+    int editsSalvaged = 0;
+    int mediaSalvaged = 0;
+    // For the user: what happened and what it means.
+    QString message() const;
+};
+
 // The device's local store (SQLite in WAL mode, synchronous=FULL): the outbox of edits and
 // media not yet on the server, the cache of what the server sent, the roster and the sync
 // cursor. Every outbox write is durable before the call returns, so "saved" means saved.
-// All SQL of the clients lives here. A database from a newer Acorn is refused.
+// All SQL of the clients lives here. A database from a newer Acorn is refused. A damaged
+// file is checked for at every open (quick_check) and replaced, keeping the outbox
+// (recovery()); it never stops the app.
 class ClientStore
 {
 public:
     ~ClientStore();
     static Result<std::unique_ptr<ClientStore>> open(const QString &path);
+    // Set when open() found the file damaged and replaced it.
+    const std::optional<StoreRecovery> &recovery() const { return m_recovery; }
 
     // ---- outbox
     Status queue(const OutboxItem &item, const QList<OutboxMedia> &media);
@@ -113,11 +131,15 @@ public:
 
 private:
     ClientStore() = default;
+    static Result<std::unique_ptr<ClientStore>> openChecked(const QString &path, QString *damage);
+    static Result<std::unique_ptr<ClientStore>> recover(
+        const QString &path, const QString &problem);
     Status migrate();
     Status exec(const QString &sql, const QVariantList &binds);
 
     QString m_connectionName;
     QSqlDatabase m_db;
+    std::optional<StoreRecovery> m_recovery;
 };
 
 } // namespace acorn::client

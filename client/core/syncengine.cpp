@@ -68,6 +68,7 @@ bool SyncEngine::handleError(const wire::Frame &reply)
     case wire::Error::ACCOUNT_LOCKED:
     case wire::Error::UNAUTHENTICATED:
     case wire::Error::CODE_EXPIRED:
+    case wire::Error::SECOND_FACTOR_REQUIRED: // serverError() tells the app to ask for the code
         finish(SyncError::Authentication, msg);
         break;
     case wire::Error::STORAGE_FULL:
@@ -99,6 +100,7 @@ void SyncEngine::authenticate()
         l->set_username(m_options.username.toStdString());
         l->set_password(m_options.password.toStdString());
         l->set_device_name(m_options.deviceName.toStdString());
+        l->set_second_factor_code(m_options.secondFactorCode.toStdString());
     }
     m_connection->request(f, [this](const wire::Frame &reply) {
         if (handleError(reply))

@@ -24,6 +24,7 @@ struct SyncOptions
     QString password;     // or:
     QByteArray token;     // a stored session token
     QString activationCode; // with `password` as the new password: activate the account
+    QString secondFactorCode; // with `password`: the TOTP code of a two-factor account
     QString deviceName;
     wire::ClientKind kind = wire::CLIENT_KIND_CLI;
     bool push = true;

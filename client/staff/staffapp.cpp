@@ -239,10 +239,14 @@ void StaffApp::openWindow(
         fail(tr("This device's Acorn data cannot be opened: %1").arg(store.error()));
         return;
     }
+    // A damaged local store was replaced at open: the user is told what was rescued.
+    QString shown = notice;
+    if (const auto &recovery = store.value()->recovery())
+        shown = shown.isEmpty() ? recovery->message() : recovery->message() + u'\n' + shown;
     delete m_window;
     m_window = new StaffWindow(profile, std::move(store).value(), token);
     m_window->setAttribute(Qt::WA_DeleteOnClose);
-    m_window->setKeychainNotice(notice);
+    m_window->setKeychainNotice(shown);
     connect(m_window, &StaffWindow::signInNeeded, this, [this](const QString &message) {
         if (!m_window || m_signIn)
             return;

@@ -67,6 +67,8 @@ SignInDialog::SignInDialog(
     , m_username(new QLineEdit(this))
     , m_modes(new QStackedWidget(this))
     , m_password(passwordField(this, QStringLiteral("password"), tr("Password")))
+    , m_secondFactorLabel(new QLabel(tr("Au&thenticator code:"), this))
+    , m_secondFactor(new QLineEdit(this))
     , m_code(new QLineEdit(this))
     , m_newPassword(passwordField(this, QStringLiteral("newPassword"), tr("New password")))
     , m_repeatPassword(
@@ -104,6 +106,16 @@ SignInDialog::SignInDialog(
     auto *pf = new QFormLayout(passwordPage);
     pf->setContentsMargins(0, 0, 0, 0);
     pf->addRow(tr("&Password:"), m_password);
+    m_secondFactor->setObjectName(QStringLiteral("secondFactorCode"));
+    m_secondFactor->setAccessibleName(tr("Authenticator code"));
+    m_secondFactor->setPlaceholderText(tr("6 digits from your authenticator app"));
+    m_secondFactor->setInputMethodHints(
+        Qt::ImhDigitsOnly | Qt::ImhSensitiveData | Qt::ImhNoPredictiveText);
+    m_secondFactor->setMaxLength(8);
+    m_secondFactorLabel->setBuddy(m_secondFactor);
+    pf->addRow(m_secondFactorLabel, m_secondFactor);
+    m_secondFactorLabel->hide();
+    m_secondFactor->hide();
     auto *activationPage = new QWidget(this);
     auto *af = new QFormLayout(activationPage);
     af->setContentsMargins(0, 0, 0, 0);
@@ -184,6 +196,11 @@ void SignInDialog::setNotice(const QString &text)
     m_notice->setVisible(!text.isEmpty());
 }
 
+bool SignInDialog::asksForSecondFactor() const
+{
+    return !m_secondFactor->isHidden();
+}
+
 QString SignInDialog::errorText() const
 {
     return m_error->isHidden() ? QString() : m_error->text();
@@ -197,8 +214,8 @@ void SignInDialog::showError(const QString &text)
 
 void SignInDialog::setBusy(bool busy)
 {
-    for (QWidget *w : std::initializer_list<QWidget *> { m_username, m_password, m_code,
-             m_newPassword, m_repeatPassword, m_activation, m_signIn })
+    for (QWidget *w : std::initializer_list<QWidget *> { m_username, m_password, m_secondFactor,
+             m_code, m_newPassword, m_repeatPassword, m_activation, m_signIn })
         w->setEnabled(!busy);
     m_signIn->setText(busy       ? tr("Signing in…")
             : isActivationMode() ? tr("&Activate and sign in")
@@ -250,6 +267,14 @@ void SignInDialog::signIn()
             return;
         }
         o.password = m_password->text();
+        if (asksForSecondFactor()) {
+            if (m_secondFactor->text().trimmed().isEmpty()) {
+                showError(tr("Enter the 6-digit code from your authenticator app."));
+                m_secondFactor->setFocus();
+                return;
+            }
+            o.secondFactorCode = m_secondFactor->text().trimmed();
+        }
     }
     if (!m_scratch) {
         auto store = client::ClientStore::open(QStringLiteral(":memory:"));
@@ -290,6 +315,11 @@ QString SignInDialog::friendlyError(
             return tr("This account is switched off. Please speak to %1.").arg(contact);
         case wire::Error::UNAUTHENTICATED:
             return tr("Your sign-in on this device has ended. Please sign in again.");
+        case wire::Error::SECOND_FACTOR_REQUIRED:
+            return activation ? tr("Your password is set. This account also needs the 6-digit code "
+                                   "from your authenticator app: enter it and sign in.")
+                              : tr("This account also needs the 6-digit code from your "
+                                   "authenticator app: enter it and sign in.");
         default:
             return engine.errorString();
         }
@@ -327,12 +357,32 @@ void SignInDialog::finished(client::SyncEngine *engine)
         contact = QString::fromStdString(engine->connection()->hello().school_contact());
     if (engine->error() != client::SyncError::None) {
         showError(friendlyError(*engine, contact, activation));
+        if (engine->serverError() == wire::Error::SECOND_FACTOR_REQUIRED) {
+            // The password was right: it stays in its field (never anywhere else) for the
+            // second attempt with the code. After an activation, the new password is it.
+            if (activation) {
+                m_password->setText(m_newPassword->text());
+                setActivationMode(false);
+            }
+            m_newPassword->clear();
+            m_repeatPassword->clear();
+            m_secondFactorLabel->show();
+            m_secondFactor->show();
+            m_secondFactor->clear();
+            m_secondFactor->setFocus();
+            return;
+        }
+        if (engine->serverError() == wire::Error::AUTH_FAILED && asksForSecondFactor())
+            showError(tr("The password or the code is not right. A code changes every 30 seconds "
+                         "and works once: wait for the next one and try again."));
         m_password->clear();
+        m_secondFactor->clear();
         (activation ? m_code : m_password)->setFocus();
         return;
     }
     // The password has done its job; it is not kept anywhere.
     m_password->clear();
+    m_secondFactor->clear();
     m_newPassword->clear();
     m_repeatPassword->clear();
     const client::SyncReport &r = engine->report();

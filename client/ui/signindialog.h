@@ -37,12 +37,14 @@ client::Profile profileFor(const ServerIdentity &server, const SignInResult &res
 ServerIdentity identityOf(const client::Profile &profile);
 
 // Signs in to a school's server: username and password, or, for a new account, the
-// activation code from the school's letter and a new password typed twice. Only the
+// activation code from the school's letter and a new password typed twice. When the server
+// answers that the account has two-factor sign-in, the form asks for the 6-digit code from
+// the user's authenticator app and signs in again with password and code. Only the
 // session token comes out (result()); the password is cleared from the form as soon as the
 // server has answered, and is never kept.
 //
-// Failures are told in plain words with what to do: a wrong password, a code that is
-// wrong, used or expired, an account that is switched off (with the school's contact from
+// Failures are told in plain words with what to do: a wrong password or authenticator code, a code
+// that is wrong, used or expired, an account that is switched off (with the school's contact from
 // the server's hello), a server that cannot be reached, a changed fingerprint, and an
 // account of a kind this app is not for (a parent in the staff app).
 class SignInDialog : public QDialog
@@ -58,6 +60,8 @@ public:
     bool isActivationMode() const;
     // A line above the form: why the user is asked (e.g. "your session ended").
     void setNotice(const QString &text);
+    // Whether the form shows the authenticator-code field (after the server asked for it).
+    bool asksForSecondFactor() const;
     // What the Sign in button does.
     void signIn();
 
@@ -85,6 +89,8 @@ private:
     QLineEdit *m_username;
     QStackedWidget *m_modes;
     QLineEdit *m_password;
+    QLabel *m_secondFactorLabel;
+    QLineEdit *m_secondFactor; // shown once the server asks for a second factor
     QLineEdit *m_code;
     QLineEdit *m_newPassword;
     QLineEdit *m_repeatPassword;

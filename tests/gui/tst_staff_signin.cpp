@@ -4,10 +4,12 @@
 // when there is none), and the blocking warning when a known server's fingerprint changes.
 #include "connectpage.h"
 #include "credentialstore.h"
+#include "datadir.h"
 #include "enrolment.h"
 #include "fingerprintwarning.h"
 #include "profile.h"
 #include "rosterpage.h"
+#include "serverstore.h"
 #include "signindialog.h"
 #include "staffapp.h"
 #include "staffgui.h"
@@ -15,6 +17,7 @@
 #include "syncstatuswidget.h"
 #include "testserver.h"
 #include "tlspin.h"
+#include "totp.h"
 
 #include <QCheckBox>
 #include <QJsonObject>
@@ -274,6 +277,77 @@ private slots:
         QVERIFY2(text.contains(QStringLiteral("switched off")), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("the school office")),
             qPrintable(text)); // HelloReply's contact
+    }
+
+    // An account with two-factor sign-in: the dialog asks for the authenticator code when
+    // the server says so, keeps the password for that second step, explains a wrong or
+    // reused code, and signs in with the right one.
+    void twoFactorAsksForTheCode()
+    {
+        const QString password = QStringLiteral("rob's password 5");
+        QVERIFY(m_server.setPassword(QStringLiteral("rob.reception"), password));
+        bool ok = false;
+        m_server.admin(
+            { QStringLiteral("user"), QStringLiteral("2fa"), QStringLiteral("rob.reception") },
+            &ok);
+        QVERIFY(ok);
+        QByteArray secret;
+        {
+            auto store = server::ServerStore::openSqlite(
+                server::DataDir(m_server.dataDir()).databasePath(), false);
+            QVERIFY(store.ok());
+            const auto user = store.value()->userByUsername(QStringLiteral("rob.reception"));
+            QVERIFY(user);
+            secret = store.value()
+                         ->twoFactor(user->id)
+                         .value_or(server::ServerStore::TwoFactorRecord {})
+                         .secret;
+        }
+        QVERIFY(!secret.isEmpty());
+
+        SignInDialog dialog(
+            identity(), wire::CLIENT_KIND_STAFF, { wire::ROLE_LEAD, wire::ROLE_PRACTITIONER });
+        auto *code = child<QLineEdit>(&dialog, QStringLiteral("secondFactorCode"));
+        QVERIFY(code->isHidden());
+        const QString asked = signInWith(dialog, QStringLiteral("rob.reception"), password);
+        QVERIFY2(asked.contains(QStringLiteral("authenticator app")), qPrintable(asked));
+        QVERIFY(dialog.asksForSecondFactor());
+        QVERIFY(!code->isHidden());
+        QCOMPARE(child<QLineEdit>(&dialog, QStringLiteral("password"))->text(), password);
+        QVERIFY(dialog.result().token.isEmpty());
+
+        // Sign in pressed with no code: asked again, nothing sent.
+        QTest::mouseClick(
+            child<QPushButton>(&dialog, QStringLiteral("signInButton")), Qt::LeftButton);
+        QVERIFY(!dialog.isBusy());
+        QVERIFY2(dialog.errorText().contains(QStringLiteral("6-digit code")),
+            qPrintable(dialog.errorText()));
+
+        // The right code signs in.
+        const QString right
+            = server::Totp::code(secret, server::Totp::stepAt(QDateTime::currentMSecsSinceEpoch()));
+        code->setText(right);
+        QTest::mouseClick(
+            child<QPushButton>(&dialog, QStringLiteral("signInButton")), Qt::LeftButton);
+        QVERIFY(QTest::qWaitFor([&] { return !dialog.isBusy(); }, 60000));
+        QVERIFY2(dialog.errorText().isEmpty(), qPrintable(dialog.errorText()));
+        QVERIFY(!dialog.result().token.isEmpty());
+        QVERIFY(child<QLineEdit>(&dialog, QStringLiteral("password"))->text().isEmpty());
+        QVERIFY(code->text().isEmpty());
+
+        // The same code in a second dialog: explained, and the password is not kept.
+        SignInDialog again(
+            identity(), wire::CLIENT_KIND_STAFF, { wire::ROLE_LEAD, wire::ROLE_PRACTITIONER });
+        QVERIFY(signInWith(again, QStringLiteral("rob.reception"), password)
+                    .contains(QStringLiteral("authenticator")));
+        child<QLineEdit>(&again, QStringLiteral("secondFactorCode"))->setText(right);
+        QTest::mouseClick(
+            child<QPushButton>(&again, QStringLiteral("signInButton")), Qt::LeftButton);
+        QVERIFY(QTest::qWaitFor([&] { return !again.isBusy(); }, 60000));
+        QVERIFY2(again.errorText().contains(QStringLiteral("works once")),
+            qPrintable(again.errorText()));
+        QVERIFY(child<QLineEdit>(&again, QStringLiteral("password"))->text().isEmpty());
+        QVERIFY(again.result().token.isEmpty());
     }
 
     // The whole first run through StaffApp, then a second start that needs no password when

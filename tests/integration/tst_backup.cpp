@@ -79,16 +79,8 @@ class TestBackup : public QObject
     // A distinct noisy photo, so each media object is its own file.
     QString makePhoto(int n)
     {
-        QImage img(900, 600, QImage::Format_RGB32);
-        QRandomGenerator rng(static_cast<quint32>(1000 + n));
-        for (int y = 0; y < img.height(); ++y) {
-            auto *line = reinterpret_cast<QRgb *>(img.scanLine(y));
-            for (int x = 0; x < img.width(); ++x)
-                line[x] = rng.generate();
-        }
-        const QString path = scratch(QStringLiteral("photos/p%1.jpg").arg(n));
-        QDir().mkpath(QFileInfo(path).path());
-        return img.save(path, "JPEG", 90) ? path : QString();
+        return writeNoisyPhoto(
+            scratch(QStringLiteral("photos/p%1.jpg").arg(n)), static_cast<quint32>(1000 + n));
     }
 
     QProcess *startCli(const QString &profile, const QString &user, const QStringList &command)
@@ -110,18 +102,6 @@ class TestBackup : public QObject
         auto *p = new QProcess(this);
         p->start(TestServer::binary(QStringLiteral("acorn-server")), args);
         return p;
-    }
-
-    static CliResult runServerAdmin(const QStringList &args)
-    {
-        QProcess p;
-        p.start(TestServer::binary(QStringLiteral("acorn-server")), args);
-        p.closeWriteChannel();
-        if (!p.waitForFinished(120000))
-            p.kill();
-        p.waitForFinished();
-        return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            p.readAllStandardOutput(), p.readAllStandardError() };
     }
 
     QJsonArray leadJournal(const TestServer &server, const QString &profile, quint16 port)
@@ -149,7 +129,7 @@ class TestBackup : public QObject
     void expectRefused(const QString &backup, const QString &target, const QString &why)
     {
         const bool existed = QFileInfo::exists(target);
-        const CliResult r = runServerAdmin({ QStringLiteral("admin"), QStringLiteral("--data"),
+        const CliResult r = runServerCommand({ QStringLiteral("admin"), QStringLiteral("--data"),
             target, QStringLiteral("restore"), QStringLiteral("--from"), backup });
         QVERIFY2(r.exitCode == 1,
             qPrintable(QStringLiteral("%1: exit %2, %3")
@@ -284,14 +264,15 @@ private slots:
         QVERIFY(ok);
         QVERIFY(audit.contains("\"action\":\"backup\""));
 
-        const CliResult verify = runServerAdmin({ QStringLiteral("admin"), QStringLiteral("--data"),
-            m_server.dataDir(), QStringLiteral("verify-backup"), m_backup });
+        const CliResult verify
+            = runServerCommand({ QStringLiteral("admin"), QStringLiteral("--data"),
+                m_server.dataDir(), QStringLiteral("verify-backup"), m_backup });
         QVERIFY2(verify.exitCode == 0, verify.err.constData());
     }
 
     void restoreHoldsEveryAcknowledgedObservation()
     {
-        const CliResult r = runServerAdmin({ QStringLiteral("admin"), QStringLiteral("--data"),
+        const CliResult r = runServerCommand({ QStringLiteral("admin"), QStringLiteral("--data"),
             m_restored.dataDir(), QStringLiteral("restore"), QStringLiteral("--from"), m_backup });
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject summary = QJsonDocument::fromJson(r.out).object();
@@ -398,7 +379,7 @@ private slots:
     void restoreRefusesAnOccupiedDirectory()
     {
         // The live school, and a directory with something in it, are never written to.
-        const CliResult r = runServerAdmin({ QStringLiteral("admin"), QStringLiteral("--data"),
+        const CliResult r = runServerCommand({ QStringLiteral("admin"), QStringLiteral("--data"),
             m_server.dataDir(), QStringLiteral("restore"), QStringLiteral("--from"), m_backup });
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("already holds a school"), r.err.constData());
@@ -408,7 +389,7 @@ private slots:
         QVERIFY(note.open(QIODevice::WriteOnly));
         note.write("keep me");
         note.close();
-        const CliResult o = runServerAdmin({ QStringLiteral("admin"), QStringLiteral("--data"),
+        const CliResult o = runServerCommand({ QStringLiteral("admin"), QStringLiteral("--data"),
             occupied, QStringLiteral("restore"), QStringLiteral("--from"), m_backup });
         QCOMPARE(o.exitCode, 1);
         QVERIFY2(o.err.contains("not empty"), o.err.constData());
@@ -468,7 +449,7 @@ private slots:
         QVERIFY(QDir().mkpath(empty));
         expectRefused(damaged, empty, damage);
 
-        const CliResult v = runServerAdmin({ QStringLiteral("admin"), QStringLiteral("--data"),
+        const CliResult v = runServerCommand({ QStringLiteral("admin"), QStringLiteral("--data"),
             empty, QStringLiteral("verify-backup"), damaged });
         QCOMPARE(v.exitCode, 1);
         QVERIFY2(v.err.contains("cannot be used"), v.err.constData());

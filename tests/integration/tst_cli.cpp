@@ -176,6 +176,32 @@ private slots:
         QVERIFY(audit.contains("lee.lead"));
     }
 
+    // A damaged local store: acorn-cli says so on standard error, and the observation saved
+    // offline is still sent.
+    void aDamagedProfileIsRescued()
+    {
+        const QString user = QStringLiteral("nina.nursery");
+        QVERIFY(cli(user, { QStringLiteral("sync") }).exitCode == 0);
+        const CliResult saved = cli(user,
+            { QStringLiteral("observe"), QStringLiteral("--child"), QStringLiteral("C001"),
+                QStringLiteral("--text"), QStringLiteral("saved before the damage"),
+                QStringLiteral("--offline") });
+        QCOMPARE(saved.exitCode, 0);
+        const QString id = object(saved.out).value(QStringLiteral("id")).toString();
+        QVERIFY(damageTablePage(
+            profile(user) + QStringLiteral("/acorn.db"), QStringLiteral("observations")));
+        const CliResult outbox = cli(user, { QStringLiteral("outbox") });
+        QCOMPARE(outbox.exitCode, 0);
+        QVERIFY2(outbox.err.contains("was damaged") && outbox.err.contains("1 unsent observation"),
+            outbox.err.constData());
+        QCOMPARE(array(outbox.out).size(), 1);
+        QCOMPARE(array(outbox.out)[0].toObject().value(QStringLiteral("id")).toString(), id);
+        QCOMPARE(cli(user, { QStringLiteral("sync") }).exitCode, 0);
+        QCOMPARE(find(user, id).value(QStringLiteral("text")).toString(),
+            QStringLiteral("saved before the damage"));
+        QVERIFY(!cli(user, { QStringLiteral("outbox") }).err.contains("damaged")); // told once
+    }
+
     void disabledAccountIsLockedOut()
     {
         bool ok = false;

@@ -3,6 +3,7 @@
 #include "reviewsheet.h"
 #include "serverstore.h"
 #include "testserver.h"
+#include "totp.h"
 #include "wireconnection.h"
 
 #include <QDir>
@@ -16,6 +17,7 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTest>
+#include <QUrlQuery>
 
 using namespace acorn;
 using namespace acorn::server;
@@ -277,6 +279,68 @@ private slots:
         QCOMPARE(DataDir(m_server.dataDir()).sessionLifetimes()->idleDays, 30);
     }
 
+    // 'admin user 2fa' prints the otpauth URI; the real server then wants the code, once;
+    // acorn-cli passes it from ACORN_TOTP; 'user 2fa-reset' switches it off again.
+    void twoFactorIsSetUpByTheAdminCommand()
+    {
+        QVERIFY(m_server.isRunning());
+        const Run enrolled = acornServer(admin(
+            { QStringLiteral("user"), QStringLiteral("2fa"), QStringLiteral("nina.nursery") }));
+        QVERIFY2(enrolled.exitCode == 0, enrolled.err.constData());
+        const QJsonObject shown = QJsonDocument::fromJson(enrolled.out).object();
+        const QUrl uri(shown[QStringLiteral("otpauth_uri")].toString());
+        QCOMPARE(uri.scheme(), QStringLiteral("otpauth"));
+        QCOMPARE(uri.path(QUrl::FullyDecoded), QStringLiteral("/Acorn Test Primary:nina.nursery"));
+        QByteArray secret;
+        {
+            auto store = ServerStore::openSqlite(DataDir(m_server.dataDir()).databasePath(), false);
+            QVERIFY(store.ok());
+            const auto user = store.value()->userByUsername(QStringLiteral("nina.nursery"));
+            QVERIFY(user);
+            secret = store.value()
+                         ->twoFactor(user->id)
+                         .value_or(ServerStore::TwoFactorRecord {})
+                         .secret;
+        }
+        QCOMPARE(secret.size(), Totp::kSecretBytes);
+        QCOMPARE(QUrlQuery(uri).queryItemValue(QStringLiteral("secret")), Totp::base32(secret));
+        QCOMPARE(shown[QStringLiteral("secret")].toString(), Totp::base32(secret));
+
+        // acorn-cli: refused without the code (exit 3, saying how to give it), then signed in.
+        const QString profile = m_server.scratch() + QStringLiteral("/cli-2fa");
+        qunsetenv("ACORN_TOTP");
+        const auto bare = acorn::test::runCli(m_server, profile, QStringLiteral("nina.nursery"),
+            QStringLiteral("nursery-pass"), { QStringLiteral("sync") });
+        QCOMPARE(bare.exitCode, 3);
+        QVERIFY2(bare.err.contains("ACORN_TOTP"), bare.err.constData());
+        const QString code = Totp::code(secret, Totp::stepAt(QDateTime::currentMSecsSinceEpoch()));
+        qputenv("ACORN_TOTP", code.toLatin1());
+        const auto ok = acorn::test::runCli(m_server, profile, QStringLiteral("nina.nursery"),
+            QStringLiteral("nursery-pass"), { QStringLiteral("sync") });
+        QVERIFY2(ok.exitCode == 0, ok.err.constData());
+        // The same code a second time: refused.
+        const auto replay = acorn::test::runCli(m_server, profile, QStringLiteral("nina.nursery"),
+            QStringLiteral("nursery-pass"), { QStringLiteral("sync") });
+        qunsetenv("ACORN_TOTP");
+        QCOMPARE(replay.exitCode, 3);
+        QVERIFY2(replay.err.contains("used already"), replay.err.constData());
+
+        // Parents only when the school switches it on.
+        const Run parent = acornServer(
+            admin({ QStringLiteral("user"), QStringLiteral("2fa"), QStringLiteral("alex.brown") }));
+        QCOMPARE(parent.exitCode, 1);
+        QVERIFY2(parent.err.contains("two-factor-parents on"), parent.err.constData());
+
+        // A reset (a lost phone): the password alone works again.
+        const Run reset = acornServer(admin({ QStringLiteral("user"), QStringLiteral("2fa-reset"),
+            QStringLiteral("nina.nursery") }));
+        QVERIFY2(reset.exitCode == 0, reset.err.constData());
+        QVERIFY(!signIn(QStringLiteral("nina.nursery"), QStringLiteral("nursery-pass")).empty());
+        const Run again = acornServer(admin({ QStringLiteral("user"), QStringLiteral("2fa-reset"),
+            QStringLiteral("nina.nursery") }));
+        QCOMPARE(again.exitCode, 1);
+    }
+
     void doctorPrintsTheReviewSheet()
     {
         // No backup yet: attention, exit status 3.
@@ -326,7 +390,29 @@ private slots:
             QStringLiteral("ok"));
         QCOMPARE(db[QStringLiteral("details")][QStringLiteral("schema_version")].toInt(),
             db[QStringLiteral("details")][QStringLiteral("schema_latest")].toInt());
-        const QJsonObject accounts = checkById(sheet, QStringLiteral("accounts"));
+        // Staff and admin accounts without a second factor need attention ...
+        QJsonObject accounts = checkById(sheet, QStringLiteral("accounts"));
+        QCOMPARE(accounts[QStringLiteral("status")].toString(), QStringLiteral("attention"));
+        const QJsonArray withoutTwoFactor
+            = accounts[QStringLiteral("details")][QStringLiteral("staff_without_two_factor")]
+                  .toArray();
+        QCOMPARE(withoutTwoFactor.size(), 4);
+        QVERIFY(accounts[QStringLiteral("summary")].toString().contains(
+            QStringLiteral("admin user 2fa")));
+        // ... until each is set up.
+        for (const QJsonValue &v : withoutTwoFactor) {
+            const QString username = v[QStringLiteral("username")].toString();
+            QVERIFY(username != QLatin1String("alex.brown"));
+            QCOMPARE(acornServer(admin({ QStringLiteral("user"), QStringLiteral("2fa"), username }))
+                         .exitCode,
+                0);
+        }
+        accounts = checkById(QJsonDocument::fromJson(
+                                 acornServer({ QStringLiteral("doctor"), QStringLiteral("--data"),
+                                                 m_server.dataDir(), QStringLiteral("--json") })
+                                     .out)
+                                 .object(),
+            QStringLiteral("accounts"));
         QCOMPARE(accounts[QStringLiteral("status")].toString(), QStringLiteral("ok"));
         QVERIFY(accounts[QStringLiteral("details")][QStringLiteral("without_password")]
                     .toArray()

@@ -9,6 +9,8 @@
 #include "syncserver.h"
 #include "syncservice.h"
 #include "testserver.h"
+#include "totp.h"
+#include "twofactoradmin.h"
 #include "wireconnection.h"
 
 #include <QElapsedTimer>
@@ -382,6 +384,139 @@ private slots:
         const wire::Frame r = c->login(QStringLiteral("lee.lead"), QStringLiteral("pass-lee.lead"));
         QVERIFY2(isError(r, wire::Error::THROTTLED), qPrintable(describe(r)));
         QCOMPARE(r.error().retry_after_seconds(), 40u);
+    }
+
+    // ------------------------------------------------------------------ two-factor sign-in
+
+    // The TOTP secret the IT manager's command stored for an account.
+    QByteArray enrol(const QString &username)
+    {
+        const TwoFactorAdmin admin(*m_s->store, m_s->clock);
+        const auto enrolled = admin.enrol(username, QStringLiteral("admin:test"));
+        if (!enrolled)
+            return {};
+        const auto user = m_s->store->userByUsername(username);
+        return user
+            ? m_s->store->twoFactor(user->id).value_or(ServerStore::TwoFactorRecord {}).secret
+            : QByteArray();
+    }
+    QString codeNow(const QByteArray &secret, qint64 stepOffset = 0)
+    {
+        return Totp::code(secret, Totp::stepAt(m_s->clock.nowMs()) + stepOffset);
+    }
+
+    void twoFactorAccountsNeedTheCodeOnce()
+    {
+        const QByteArray secret = enrol(QStringLiteral("lee.lead"));
+        QCOMPARE(secret.size(), Totp::kSecretBytes);
+        std::unique_ptr<WireConnection> c;
+        QVERIFY(connectAndHello(c));
+
+        // The right password alone is not enough, and says so.
+        const wire::Frame bare
+            = c->login(QStringLiteral("lee.lead"), QStringLiteral("pass-lee.lead"));
+        QVERIFY2(isError(bare, wire::Error::SECOND_FACTOR_REQUIRED), qPrintable(describe(bare)));
+        QVERIFY(bare.error().message().find("authenticator") != std::string::npos);
+        QVERIFY(bare.login_reply().token().empty());
+        QVERIFY(isError(c->pull(), wire::Error::UNAUTHENTICATED));
+
+        // A wrong password with the right code is still a wrong password.
+        const QString code = codeNow(secret);
+        const wire::Frame wrongPassword
+            = c->login(QStringLiteral("lee.lead"), QStringLiteral("nope"), code);
+        QVERIFY2(
+            isError(wrongPassword, wire::Error::AUTH_FAILED), qPrintable(describe(wrongPassword)));
+
+        // Password and code: signed in.
+        const wire::Frame ok
+            = c->login(QStringLiteral("lee.lead"), QStringLiteral("pass-lee.lead"), code);
+        QVERIFY2(ok.has_login_reply(), qPrintable(describe(ok)));
+        QCOMPARE(ok.login_reply().token().size(), 32u);
+        QVERIFY(c->pull().has_pull_reply());
+
+        // The same code again, from another device, within its 30 seconds: refused.
+        std::unique_ptr<WireConnection> other;
+        QVERIFY(connectAndHello(other));
+        const wire::Frame replay
+            = other->login(QStringLiteral("lee.lead"), QStringLiteral("pass-lee.lead"), code);
+        QVERIFY2(isError(replay, wire::Error::AUTH_FAILED), qPrintable(describe(replay)));
+        QVERIFY(replay.error().message().find("used already") != std::string::npos);
+        // ... and an older code too; the next one works.
+        QVERIFY(isError(other->login(QStringLiteral("lee.lead"), QStringLiteral("pass-lee.lead"),
+                            codeNow(secret, -1)),
+            wire::Error::AUTH_FAILED));
+        m_s->clock.advanceMs(Totp::kStepSeconds * 1000);
+        const wire::Frame next = other->login(
+            QStringLiteral("lee.lead"), QStringLiteral("pass-lee.lead"), codeNow(secret));
+        QVERIFY2(next.has_login_reply(), qPrintable(describe(next)));
+
+        // Audited: two sign-ins with the second factor, two refused codes.
+        QCOMPARE(m_s->audit(QStringLiteral("login-2fa")).size(), 2);
+        int refusedCodes = 0;
+        for (const auto &e : m_s->audit(QStringLiteral("login")))
+            refusedCodes += e.detail == QLatin1String("failure: second factor") ? 1 : 0;
+        QCOMPARE(refusedCodes, 2);
+        QCOMPARE(m_s->audit(QStringLiteral("user-2fa")).size(), 1);
+    }
+
+    void wrongCodesCountTowardTheThrottle()
+    {
+        const QByteArray secret = enrol(QStringLiteral("nina.nursery"));
+        QVERIFY(!secret.isEmpty());
+        std::unique_ptr<WireConnection> c;
+        QVERIFY(connectAndHello(c));
+        // Asking for the code is no failed guess: these never lock the account.
+        for (int i = 0; i < 12; ++i)
+            QVERIFY(isError(
+                c->login(QStringLiteral("nina.nursery"), QStringLiteral("pass-nina.nursery")),
+                wire::Error::SECOND_FACTOR_REQUIRED));
+        const QString right = codeNow(secret);
+        int wrongSent = 0;
+        for (int i = 0; wrongSent < 10; ++i) {
+            const QString guess = QStringLiteral("%1").arg(i, 6, 10, QLatin1Char('0'));
+            if (guess == right || guess == codeNow(secret, -1) || guess == codeNow(secret, 1))
+                continue;
+            const wire::Frame r = c->login(
+                QStringLiteral("nina.nursery"), QStringLiteral("pass-nina.nursery"), guess);
+            QVERIFY2(isError(r, wire::Error::AUTH_FAILED), qPrintable(describe(r)));
+            ++wrongSent;
+        }
+        // Ten wrong codes lock the account like ten wrong passwords: even the right code waits.
+        const wire::Frame refused
+            = c->login(QStringLiteral("nina.nursery"), QStringLiteral("pass-nina.nursery"), right);
+        QVERIFY2(isError(refused, wire::Error::THROTTLED), qPrintable(describe(refused)));
+        QCOMPARE(m_s->audit(QStringLiteral("login-throttle")).size(), 1);
+        m_s->clock.advanceMs(kMinute);
+        const wire::Frame ok = c->login(
+            QStringLiteral("nina.nursery"), QStringLiteral("pass-nina.nursery"), codeNow(secret));
+        QVERIFY2(ok.has_login_reply(), qPrintable(describe(ok)));
+    }
+
+    void anActivationCodeNeverStandsInForTheSecondFactor()
+    {
+        const QString activation = m_s->activationCodes.value(QStringLiteral("sam.brown"));
+        QVERIFY(!activation.isEmpty());
+        // Parents may be enrolled only when the school switched it on.
+        const TwoFactorAdmin admin(*m_s->store, m_s->clock);
+        QVERIFY(!admin.enrol(QStringLiteral("sam.brown"), QStringLiteral("admin:test")));
+        QVERIFY(admin.setParentsAllowed(true, QStringLiteral("admin:test")));
+        const QByteArray secret = enrol(QStringLiteral("sam.brown"));
+        QVERIFY(!secret.isEmpty());
+        std::unique_ptr<WireConnection> c;
+        QVERIFY(connectAndHello(c));
+        const wire::Frame activated = c->activate(
+            QStringLiteral("sam.brown"), activation, QStringLiteral("a new password"));
+        QVERIFY2(isError(activated, wire::Error::SECOND_FACTOR_REQUIRED),
+            qPrintable(describe(activated)));
+        QVERIFY(isError(c->pull(), wire::Error::UNAUTHENTICATED));
+        const wire::Frame ok = c->login(
+            QStringLiteral("sam.brown"), QStringLiteral("a new password"), codeNow(secret));
+        QVERIFY2(ok.has_login_reply(), qPrintable(describe(ok)));
+        // A reset (a lost phone) ends the sessions; then the password alone signs in.
+        QVERIFY(admin.reset(QStringLiteral("sam.brown"), QStringLiteral("admin:test")));
+        QVERIFY(isError(c->pull(), wire::Error::UNAUTHENTICATED));
+        QVERIFY(c->login(QStringLiteral("sam.brown"), QStringLiteral("a new password"))
+                    .has_login_reply());
     }
 
     // ------------------------------------------------------------------ sessions

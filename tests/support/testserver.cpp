@@ -3,9 +3,14 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
+#include <QImage>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QThread>
 
 namespace acorn::test {
@@ -180,6 +185,58 @@ CliResult runCli(const TestServer &server, const QString &profileDir, const QStr
     r.out = p.readAllStandardOutput();
     r.err = p.readAllStandardError();
     return r;
+}
+
+CliResult runServerCommand(const QStringList &args)
+{
+    QProcess p;
+    p.start(TestServer::binary(QStringLiteral("acorn-server")), args);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(120000))
+        p.kill();
+    p.waitForFinished();
+    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+        p.readAllStandardError() };
+}
+
+QString writeNoisyPhoto(const QString &path, quint32 seed, int width, int height)
+{
+    QImage img(width, height, QImage::Format_RGB32);
+    QRandomGenerator rng(seed);
+    for (int y = 0; y < img.height(); ++y) {
+        auto *line = reinterpret_cast<QRgb *>(img.scanLine(y));
+        for (int x = 0; x < img.width(); ++x)
+            line[x] = rng.generate();
+    }
+    QDir().mkpath(QFileInfo(path).path());
+    return img.save(path, "JPEG", 90) ? path : QString();
+}
+
+bool damageTablePage(const QString &dbPath, const QString &table)
+{
+    qint64 offset = 0;
+    const QString connection = QStringLiteral("acorn-test-damage");
+    {
+        QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+        raw.setDatabaseName(dbPath);
+        if (raw.open()) {
+            QSqlQuery q(raw);
+            if (q.exec(QStringLiteral("PRAGMA page_size")) && q.next()) {
+                const qint64 pageSize = q.value(0).toLongLong();
+                q.prepare(QStringLiteral("SELECT rootpage FROM sqlite_master WHERE name = ?"));
+                q.addBindValue(table);
+                if (q.exec() && q.next())
+                    offset = (q.value(0).toLongLong() - 1) * pageSize;
+            }
+            q.finish();
+            raw.close();
+        }
+    }
+    QSqlDatabase::removeDatabase(connection);
+    QFile f(dbPath);
+    if (offset <= 0 || !f.open(QIODevice::ReadWrite) || !f.seek(offset))
+        return false;
+    return f.write(QByteArray(512, '\x5a')) == 512;
 }
 
 QByteArray smallSchoolJson()

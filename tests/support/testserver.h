@@ -66,4 +66,15 @@ struct CliResult
 CliResult runCli(const TestServer &server, const QString &profileDir, const QString &user, const QString &password,
                  const QStringList &command, const QString &pinOverride = {}, quint16 portOverride = 0);
 
+// Runs acorn-server with these arguments (an admin command, doctor, ...) to completion.
+CliResult runServerCommand(const QStringList &args);
+
+// Overwrites the first page of `table` in the SQLite file at `dbPath` with nonsense, as a
+// failing card or a power cut would (the file must be closed). False if it could not.
+bool damageTablePage(const QString &dbPath, const QString &table);
+
+// Writes a JPEG of random noise seeded by `seed` (so every photo is its own media object)
+// to `path`, creating its folder; returns the path, or an empty string on failure.
+QString writeNoisyPhoto(const QString &path, quint32 seed, int width = 900, int height = 600);
+
 } // namespace acorn::test

@@ -60,12 +60,14 @@ public:
         f.mutable_hello()->set_client_kind(wire::CLIENT_KIND_CLI);
         return call(f);
     }
-    wire::Frame login(const QString &user, const QString &password)
+    wire::Frame login(
+        const QString &user, const QString &password, const QString &secondFactorCode = {})
     {
         wire::Frame f;
         f.mutable_login()->set_username(user.toStdString());
         f.mutable_login()->set_password(password.toStdString());
         f.mutable_login()->set_device_name("test tablet");
+        f.mutable_login()->set_second_factor_code(secondFactorCode.toStdString());
         return call(f);
     }
     wire::Frame tokenLogin(const std::string &token)

@@ -78,6 +78,35 @@ private slots:
         QCOMPARE(tables(path), first);
     }
 
+    // A school database of schema 2 (throttling, before issue 7) reaches the latest schema
+    // with its data: two-factor secrets and erasure stubs are added, nothing else changes.
+    void schemaTwoDatabaseMigratesToFour()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("acorn.db"));
+        QStringList v2 = server::schema::migrationStep(1) + server::schema::migrationStep(2);
+        v2 << QStringLiteral("INSERT INTO meta (key, value) VALUES ('schema_version', '2')")
+           << QStringLiteral(
+                  "INSERT INTO classes (id, name, release) VALUES (1, 'Nursery', 'live')")
+           << QStringLiteral("INSERT INTO families (id, ref) VALUES (1, 'F001')")
+           << QStringLiteral(
+                  "INSERT INTO children (id, ref, first_name, last_name, date_of_birth, class_id,"
+                  " family_id, journal_media, others_journals) VALUES"
+                  " (1, 'C001', 'Ava', 'Brown', '2023-01-10', 1, 1, 1, 1)");
+        rawExec(path, v2);
+        auto store = server::ServerStore::openSqlite(path, false);
+        QVERIFY2(store.ok(), qPrintable(store.error()));
+        QCOMPARE(store.value()->schemaVersion(), server::Database::latestSchemaVersion());
+        QVERIFY(server::Database::latestSchemaVersion() >= 4);
+        QVERIFY(tables(path).contains(QStringLiteral("two_factor")));
+        QCOMPARE(store.value()->children().size(), 1);
+        QCOMPARE(
+            store.value()->childByRef(QStringLiteral("C001"))->firstName, QStringLiteral("Ava"));
+        QVERIFY(store.value()->eraseChildRecord(1, 5));
+        QVERIFY(store.value()->children().isEmpty());
+        QVERIFY(!store.value()->childByRef(QStringLiteral("C001")));
+    }
+
     void missingDatabaseIsNotCreatedByAccident()
     {
         QTemporaryDir dir;
