@@ -370,6 +370,10 @@ void StaffApp::takeScreenshots()
         w->goBack();
         w->showRoster();
         files << grab(QStringLiteral("roster-portrait"));
+        w->resize(1280, 800);
+        w->showTracking();
+        files << grab(QStringLiteral("tracking"));
+        w->showRoster();
         // Dark mode: the app follows the system palette; this one stands in for a dark desktop.
         w->resize(1280, 800);
         QPalette dark;
