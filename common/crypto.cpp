@@ -1,6 +1,6 @@
 #include "crypto.h"
 
-#include <QCryptographicHash>
+#include <QIODevice>
 #include <QStringList>
 #include <QtGlobal>
 
@@ -200,7 +200,47 @@ QByteArray randomBytes(int count)
 
 QByteArray sha256(QByteArrayView data)
 {
-    return QCryptographicHash::hash(data, QCryptographicHash::Sha256);
+    Sha256 h;
+    h.add(data);
+    return h.result();
+}
+
+Sha256::Sha256() : m_ctx(EVP_MD_CTX_new())
+{
+    if (!m_ctx || EVP_DigestInit_ex(m_ctx, EVP_sha256(), nullptr) != 1)
+        qFatal("OpenSSL cannot compute SHA-256");
+}
+
+Sha256::~Sha256()
+{
+    EVP_MD_CTX_free(m_ctx);
+}
+
+void Sha256::add(QByteArrayView data)
+{
+    EVP_DigestUpdate(m_ctx, data.data(), static_cast<size_t>(data.size()));
+}
+
+bool Sha256::addFile(QIODevice &device)
+{
+    QByteArray buf(1 << 20, Qt::Uninitialized);
+    for (;;) {
+        const qint64 n = device.read(buf.data(), buf.size());
+        if (n < 0)
+            return false;
+        if (n == 0)
+            return true;
+        add(QByteArrayView(buf.constData(), n));
+    }
+}
+
+QByteArray Sha256::result()
+{
+    QByteArray out(32, Qt::Uninitialized);
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(m_ctx, reinterpret_cast<unsigned char *>(out.data()), &len);
+    out.resize(static_cast<qsizetype>(len));
+    return out;
 }
 
 QString sha256Hex(QByteArrayView data)

@@ -2,6 +2,11 @@
 
 #include "result.h"
 
+#include "crypto.h"
+#include <QHash>
+
+#include <memory>
+
 #include <QByteArray>
 #include <QString>
 
@@ -47,6 +52,16 @@ public:
 private:
     QString incomingPath(const QString &uploadKey) const;
     QString m_root;
+    // The SHA-256 of each upload in progress, fed as its chunks arrive, so a finished
+    // upload is not read back to be checked. Only valid while `bytes` equals the file's
+    // size; anything else (a restart, a resumed upload from another process) falls back
+    // to hashing the file.
+    struct RunningHash
+    {
+        std::shared_ptr<crypto::Sha256> hash;
+        qint64 bytes = 0;
+    };
+    QHash<QString, RunningHash> m_hashes;
 };
 
 } // namespace acorn::server

@@ -1,5 +1,6 @@
 #include "mediapipeline.h"
 
+#include "crypto.h"
 #include "logging.h"
 
 #include <QBuffer>
@@ -115,9 +116,9 @@ Result<PreparedMedia> MediaPipeline::preparePhoto(const QString &sourcePath) con
         return R::failure(s.error());
     }
     p.size = jpeg.size();
-    p.sha256 = QCryptographicHash::hash(jpeg, QCryptographicHash::Sha256);
+    p.sha256 = crypto::sha256(jpeg);
     p.thumbnailSize = thumb.size();
-    p.thumbnailSha256 = QCryptographicHash::hash(thumb, QCryptographicHash::Sha256);
+    p.thumbnailSha256 = crypto::sha256(thumb);
     return p;
 }
 
@@ -139,10 +140,10 @@ Result<PreparedMedia> MediaPipeline::prepareVideo(const QString &sourcePath) con
     QFile out(tmp);
     if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate))
         return R::failure(QStringLiteral("cannot write %1: %2").arg(tmp, out.errorString()));
-    QCryptographicHash hash(QCryptographicHash::Sha256);
+    crypto::Sha256 hash;
     QByteArray buf;
     while (!(buf = in.read(1 << 20)).isEmpty()) {
-        hash.addData(buf);
+        hash.add(buf);
         if (out.write(buf) != buf.size()) {
             out.close();
             QFile::remove(tmp);

@@ -1,6 +1,7 @@
 #include "syncengine.h"
 
 #include "clientstore.h"
+#include "crypto.h"
 #include "logging.h"
 #include "protocol.h"
 
@@ -480,8 +481,8 @@ void MediaDownload::fetch()
         }
         m_file.close();
         QFile check(m_file.fileName());
-        QCryptographicHash hash(QCryptographicHash::Sha256);
-        if (!check.open(QIODevice::ReadOnly) || !hash.addData(&check) || hash.result() != m_sha256) {
+        crypto::Sha256 hash;
+        if (!check.open(QIODevice::ReadOnly) || !hash.addFile(check) || hash.result() != m_sha256) {
             done(QStringLiteral("the downloaded file does not match its SHA-256"));
             return;
         }
