@@ -30,11 +30,28 @@ QString DataDir::mediaPath() const
 
 QString DataDir::databasePath() const
 {
+    const auto where = database();
+    return where && where->dialect == SqlDialect::Sqlite ? where->sqlitePath : QString();
+}
+
+Result<DatabaseLocation> DataDir::database() const
+{
     QSettings s(configPath(), QSettings::IniFormat);
-    QString url = s.value(QStringLiteral("database/url"), QStringLiteral("sqlite:acorn.db")).toString();
-    if (url.startsWith(QLatin1String("sqlite:")))
-        url = url.mid(7);
-    return QDir(m_path).absoluteFilePath(url);
+    const QString url = s.value(QStringLiteral("database/url"), QStringLiteral("sqlite:acorn.db")).toString();
+    auto where = DatabaseLocation::parse(url, m_path);
+    if (!where)
+        return Result<DatabaseLocation>::failure(QStringLiteral("%1: %2").arg(configPath(), where.error()));
+    return where;
+}
+
+Status DataDir::setDatabaseUrl(const QString &url) const
+{
+    QSettings s(configPath(), QSettings::IniFormat);
+    s.setValue(QStringLiteral("database/url"), url);
+    s.sync();
+    if (s.status() != QSettings::NoError)
+        return Status::failure(QStringLiteral("cannot write %1").arg(configPath()));
+    return {};
 }
 
 bool DataDir::holdsSchool() const
@@ -55,12 +72,12 @@ QString DataDir::host() const
     return s.value(QStringLiteral("server/host"), QStringLiteral("localhost")).toString();
 }
 
-Status DataDir::writeConfig(const QString &host, const QString &listen) const
+Status DataDir::writeConfig(const QString &host, const QString &listen, const QString &databaseUrl) const
 {
     QSettings s(configPath(), QSettings::IniFormat);
     s.setValue(QStringLiteral("server/host"), host);
     s.setValue(QStringLiteral("server/listen"), listen);
-    s.setValue(QStringLiteral("database/url"), QStringLiteral("sqlite:acorn.db"));
+    s.setValue(QStringLiteral("database/url"), databaseUrl);
     s.sync();
     if (s.status() != QSettings::NoError)
         return Status::failure(QStringLiteral("cannot write %1").arg(configPath()));

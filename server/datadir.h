@@ -1,5 +1,6 @@
 #pragma once
 
+#include "database.h"
 #include "result.h"
 #include "sessionlifetimes.h"
 
@@ -10,7 +11,8 @@ namespace acorn::server {
 // The server's data directory and its configuration file (acorn-server.conf, INI):
 //
 //   [server]   listen = 0.0.0.0:7443, host = the name clients use
-//   [database] url = sqlite:acorn.db   (relative to the data directory)
+//   [database] url = sqlite:acorn.db   (relative to the data directory), or
+//              url = postgresql://acorn@dbhost/acorn   (see DatabaseLocation)
 //   [sessions] idle_days = 30, max_age_days = 180   (how long a device stays signed in)
 //   [retention] days_after_leaving = 365   (when a leaver's journal is due for erasure)
 //
@@ -24,14 +26,19 @@ public:
     QString configPath() const;
     QString certificatePath() const;
     QString keyPath() const;
+    // The SQLite file the configuration names (meaningful for SQLite schools only).
     QString databasePath() const;
+    // Where the school's database is, from [database] url.
+    Result<DatabaseLocation> database() const;
+    Status setDatabaseUrl(const QString &url) const;
     QString mediaPath() const;
 
     bool holdsSchool() const;
 
     QString listen() const;
     QString host() const;
-    Status writeConfig(const QString &host, const QString &listen) const;
+    Status writeConfig(const QString &host, const QString &listen,
+                       const QString &databaseUrl = QStringLiteral("sqlite:acorn.db")) const;
     // [sessions]: defaults when absent; a value that is not a whole number of days from 1
     // to 3650, or an idle time longer than the maximum age, is refused with the reason.
     Result<SessionLifetimes> sessionLifetimes() const;

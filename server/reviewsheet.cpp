@@ -269,7 +269,13 @@ ReviewItem checkDatabase(ServerStore &store)
                         .arg(version)
                         .arg(Database::latestSchemaVersion());
     } else {
-        i.summary = QStringLiteral("quick_check ok, schema version %1").arg(version);
+        i.summary = store.dialect() == SqlDialect::Sqlite
+                        ? QStringLiteral("quick_check ok, schema version %1").arg(version)
+                        : QStringLiteral("PostgreSQL, schema version %1; its page checks are "
+                                         "pg_amcheck's job (docs/postgresql.md)")
+                              .arg(version);
+        if (store.dialect() != SqlDialect::Sqlite)
+            i.details.insert(QStringLiteral("quick_check"), QStringLiteral("not run (PostgreSQL)"));
     }
     return i;
 }
@@ -482,7 +488,9 @@ QList<ReviewItem> ReviewSheet::run() const
     items.append(checkKey(m_dir));
     items.append(checkTls(m_dir));
     items.append(checkFilePermissions(m_dir));
-    auto store = ServerStore::openSqlite(m_dir.databasePath(), false);
+    const auto where = m_dir.database();
+    auto store = where ? ServerStore::open(where.value(), false)
+                       : Result<std::unique_ptr<ServerStore>>::failure(where.error());
     if (store) {
         items.append(checkDatabase(*store.value()));
         items.append(checkBackup(*store.value(), now));

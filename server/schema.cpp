@@ -1,5 +1,7 @@
 #include "schema.h"
 
+#include "sqldialect.h"
+
 namespace acorn::server::schema {
 
 namespace {
@@ -98,11 +100,8 @@ QStringList version1()
                        " device TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,"
                        " detail TEXT NOT NULL)"),
         QStringLiteral("CREATE INDEX audit_at ON audit(at)"),
-        // Append-only audit log: the database refuses edits and deletions.
-        QStringLiteral("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
-                       " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"),
-        QStringLiteral("CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
-                       " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"),
+        // Append-only audit log: the database refuses edits and deletions; the triggers
+        // come from sqldialect (appendOnlyTriggers), see migrationStep().
     };
 }
 
@@ -177,7 +176,8 @@ int latestVersion()
     return 4;
 }
 
-QStringList migrationStep(int to)
+namespace {
+QStringList portableStep(int to)
 {
     switch (to) {
     case 1:
@@ -191,6 +191,17 @@ QStringList migrationStep(int to)
     default:
         return {};
     }
+}
+} // namespace
+
+QStringList migrationStep(int to, SqlDialect dialect)
+{
+    QStringList out;
+    for (const QString &statement : portableStep(to))
+        out.append(sqldialect::schemaStatement(dialect, statement));
+    if (to == 1)
+        out.append(sqldialect::appendOnlyTriggers(dialect, QStringLiteral("audit")));
+    return out;
 }
 
 } // namespace acorn::server::schema

@@ -7,6 +7,7 @@
 #include "clock.h"
 #include "consentrecorder.h"
 #include "crypto.h"
+#include "databasecopy.h"
 #include "datadir.h"
 #include "logging.h"
 #include "mediastore.h"
@@ -45,7 +46,10 @@ constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
 const char kUsage[] = R"(usage:
-  acorn-server init --data DIR [--host NAME] [--listen ADDR:PORT]
+  acorn-server init --data DIR [--host NAME] [--listen ADDR:PORT] [--database URL]
+                                a new school; URL sqlite:FILE (the default,
+                                sqlite:acorn.db) or postgresql://USER@HOST/DATABASE
+                                (an empty database made with createdb)
   acorn-server fingerprint --data DIR
   acorn-server run --data DIR [--listen ADDR:PORT]
   acorn-server doctor --data DIR [--json]
@@ -94,6 +98,10 @@ admin commands:
                                 configuration) in one file, while the server runs
   verify-backup FILE            check every checksum of a backup; writes nothing
   restore --from FILE           restore a backup into DIR, which must be new or empty
+  migrate-to-postgresql URL     copy this SQLite school into an empty PostgreSQL
+                                database, check every table's row count and checksum,
+                                then point the configuration at it (stop the server
+                                first; the SQLite file is left as it was)
 )";
 
 QTextStream &out()
@@ -158,7 +166,10 @@ Result<std::unique_ptr<ServerStore>> openStore(const DataDir &dir)
     if (!dir.holdsSchool())
         return Result<std::unique_ptr<ServerStore>>::failure(
             QStringLiteral("%1 holds no school: run 'acorn-server init --data %1' first").arg(dir.path()));
-    return ServerStore::openSqlite(dir.databasePath(), false);
+    const auto where = dir.database();
+    if (!where)
+        return Result<std::unique_ptr<ServerStore>>::failure(where.error());
+    return ServerStore::open(where.value(), false);
 }
 
 int printFingerprint(const DataDir &dir)
@@ -192,9 +203,16 @@ int cmdInit(const Args &a)
     }
     if (Status s = CertificateGenerator::generate({dir.certificatePath(), dir.keyPath()}, hosts); !s)
         return fail(s.error());
-    if (Status s = dir.writeConfig(host, listen); !s)
+    const QString url = a.options.value(QStringLiteral("database"), QStringLiteral("sqlite:acorn.db"));
+    const auto where = DatabaseLocation::parse(url, dir.path());
+    if (!where)
+        return usage(where.error());
+    if (where->dialect != SqlDialect::Sqlite && ServerStore::open(where.value(), false))
+        return fail(QStringLiteral("%1 already holds a school; init never touches an existing one")
+                        .arg(where->display()));
+    if (Status s = dir.writeConfig(host, listen, url); !s)
         return fail(s.error());
-    auto store = ServerStore::openSqlite(dir.databasePath(), true);
+    auto store = ServerStore::open(where.value(), true);
     if (!store)
         return fail(store.error());
     MediaStore media(dir.mediaPath());
@@ -232,7 +250,7 @@ int cmdRun(const Args &a)
     auto tls = loadServerTls(dir.certificatePath(), dir.keyPath());
     if (!tls)
         return fail(tls.error());
-    auto store = ServerStore::openSqlite(dir.databasePath(), false);
+    auto store = openStore(dir);
     if (!store)
         return fail(store.error());
     MediaStore media(dir.mediaPath());
@@ -368,6 +386,35 @@ int cmdAdmin(const Args &a)
         for (const QString &warning : r->warnings)
             fail(QStringLiteral("warning: %1").arg(warning), kExitOk);
         printJson(r->toJson());
+        return kExitOk;
+    }
+    if (cmd == QLatin1String("migrate-to-postgresql")) {
+        if (rest.size() != 1)
+            return usage(QStringLiteral("migrate-to-postgresql needs one URL: postgresql://USER@HOST/DATABASE"));
+        const auto target = DatabaseLocation::parse(rest[0], dir.path());
+        if (!target || target->dialect != SqlDialect::Postgres)
+            return usage(target ? QStringLiteral("migrate-to-postgresql needs a postgresql:// URL") : target.error());
+        if (store.dialect() != SqlDialect::Sqlite)
+            return fail(QStringLiteral("this school is already in PostgreSQL"));
+        auto to = ServerStore::open(target.value(), true);
+        if (!to)
+            return fail(to.error());
+        const QString sqliteFile = dir.databasePath();
+        auto copied = DatabaseCopy::copy(store, *to.value(), actor, clock.nowMs());
+        if (!copied)
+            return fail(copied.error());
+        DatabaseCopy::Report report = copied.value();
+        report.from = QStringLiteral("sqlite:") + sqliteFile;
+        report.to = target->display();
+        if (Status s = dir.setDatabaseUrl(rest[0]); !s)
+            return fail(QStringLiteral("the school was copied and verified, but %1: set [database] url = %2 "
+                                       "by hand")
+                            .arg(s.error(), rest[0]));
+        printJson(report.toJson());
+        fail(QStringLiteral("note: %1 now uses %2. The SQLite file %3 was left as it was; keep it until you "
+                            "are happy, and make sure no server still runs on it.")
+                 .arg(dir.configPath(), target->display(), sqliteFile),
+             kExitOk);
         return kExitOk;
     }
     if (cmd == QLatin1String("import-school")) {
@@ -686,7 +733,8 @@ int runCommandLine(const QStringList &arguments)
     }
     if (command == QLatin1String("doctor"))
         return cmdDoctor(arguments.mid(2));
-    const Args a = Args::parse(arguments.mid(2), {QStringLiteral("data"), QStringLiteral("host"), QStringLiteral("listen")});
+    const Args a = Args::parse(arguments.mid(2), {QStringLiteral("data"), QStringLiteral("host"),
+                                                  QStringLiteral("listen"), QStringLiteral("database")});
     if (!a.error.isEmpty())
         return usage(a.error);
     if (!a.options.contains(QStringLiteral("data")))

@@ -16,18 +16,40 @@ QByteArray serialise(const google::protobuf::MessageLite &m)
     m.SerializeToArray(out.data(), static_cast<int>(out.size()));
     return out;
 }
+// Runs `body` in a transaction of its own, or a savepoint of the caller's: what takes a
+// change sequence number is always inside one (see nextSeq()).
+template<typename Body>
+Status inTransaction(ServerStore &store, Body body)
+{
+    ServerStore::Transaction tx(store);
+    if (!tx.ok())
+        return Status::failure(QStringLiteral("the database could not start a change: %1").arg(store.lastError()));
+    if (Status s = body(); !s)
+        return s;
+    return tx.commit();
+}
 } // namespace
 
 ServerStore::ServerStore(std::unique_ptr<Database> database) : m_database(std::move(database)) { }
 
 ServerStore::~ServerStore() = default;
 
-Result<std::unique_ptr<ServerStore>> ServerStore::openSqlite(const QString &path, bool create)
+Result<std::unique_ptr<ServerStore>> ServerStore::open(const DatabaseLocation &where, bool create)
 {
-    auto db = Database::openSqlite(path, create);
+    auto db = Database::open(where, create);
     if (!db)
         return Result<std::unique_ptr<ServerStore>>::failure(db.error());
     return std::make_unique<ServerStore>(std::move(db).value());
+}
+
+Result<std::unique_ptr<ServerStore>> ServerStore::openSqlite(const QString &path, bool create)
+{
+    return open(DatabaseLocation::sqlite(path), create);
+}
+
+SqlDialect ServerStore::dialect() const
+{
+    return m_database->dialect();
 }
 
 // ------------------------------------------------------------------ plumbing
@@ -36,6 +58,18 @@ QSqlQuery ServerStore::run(const QString &sql, const QVariantList &binds, bool *
 {
     QSqlQuery q(m_database->db());
     q.setForwardOnly(true);
+    // Without values the statement runs as it is: PostgreSQL cannot prepare transaction
+    // control (BEGIN, SAVEPOINT, COMMIT).
+    if (binds.isEmpty()) {
+        const bool good = q.exec(sql);
+        if (!good) {
+            m_lastError = q.lastError().text();
+            qCWarning(lcServerStore) << "statement failed:" << sql.left(60) << m_lastError;
+        }
+        if (ok)
+            *ok = good;
+        return q;
+    }
     bool good = q.prepare(sql);
     if (good) {
         for (const QVariant &v : binds) {
@@ -67,12 +101,20 @@ Status ServerStore::exec(const QString &sql, const QVariantList &binds)
 
 ServerStore::Transaction::Transaction(ServerStore &store, Mode mode) : m_store(store)
 {
-    if (m_store.m_transactionDepth == 0 && mode == Mode::Immediate) {
-        m_active = bool(m_store.exec(QStringLiteral("BEGIN IMMEDIATE"), {}));
-    } else if (m_store.m_transactionDepth == 0) {
-        m_active = m_store.m_database->db().transaction();
-        if (!m_active)
-            m_store.m_lastError = m_store.m_database->db().lastError().text();
+    if (m_store.m_transactionDepth == 0) {
+        using sqldialect::Begin;
+        const Begin how = mode == Mode::Immediate ? Begin::Write
+                          : mode == Mode::Snapshot ? Begin::Snapshot
+                                                   : Begin::Deferred;
+        m_active = true;
+        for (const QString &statement : sqldialect::beginTransaction(m_store.dialect(), how)) {
+            if (!m_store.exec(statement, {})) {
+                if (statement != sqldialect::beginTransaction(m_store.dialect(), how).constFirst())
+                    m_store.exec(QStringLiteral("ROLLBACK"), {});
+                m_active = false;
+                break;
+            }
+        }
     } else {
         m_savepoint = QStringLiteral("acorn_%1").arg(m_store.m_transactionDepth);
         m_active = bool(m_store.exec(QStringLiteral("SAVEPOINT ") + m_savepoint, {}));
@@ -90,7 +132,7 @@ ServerStore::Transaction::~Transaction()
 void ServerStore::Transaction::rollback()
 {
     if (m_savepoint.isEmpty()) {
-        m_store.m_database->db().rollback();
+        m_store.exec(QStringLiteral("ROLLBACK"), {});
     } else {
         // ROLLBACK TO keeps the savepoint open; RELEASE ends it.
         m_store.exec(QStringLiteral("ROLLBACK TO ") + m_savepoint, {});
@@ -113,8 +155,8 @@ Status ServerStore::Transaction::commit()
         --m_store.m_transactionDepth;
         return {};
     }
-    if (!m_store.m_database->db().commit()) {
-        const QString err = m_store.m_database->db().lastError().text();
+    if (Status s = m_store.exec(QStringLiteral("COMMIT"), {}); !s) {
+        const QString err = m_store.m_lastError;
         rollback();
         return Status::failure(QStringLiteral("the database could not save the change: %1").arg(err));
     }
@@ -125,6 +167,10 @@ Status ServerStore::Transaction::commit()
 
 Result<qint64> ServerStore::nextSeq()
 {
+    // A sequence number taken outside a transaction could become visible after a later one
+    // (another process), and a client whose cursor passed it would never see its change.
+    if (m_transactionDepth == 0)
+        return Result<qint64>::failure(QStringLiteral("a change's sequence number is only taken inside a transaction"));
     if (Status s = exec(QStringLiteral("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'seq'"), {}); !s)
         return Result<qint64>::failure(s.error());
     return currentSeq();
@@ -153,6 +199,12 @@ QString ServerStore::meta(const QString &key)
     return q.next() ? q.value(0).toString() : QString();
 }
 
+QString ServerStore::metaOrInsert(const QString &key, const QString &value)
+{
+    exec(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING"), {key, value});
+    return meta(key);
+}
+
 Status ServerStore::setMeta(const QString &key, const QString &value)
 {
     return exec(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) "
@@ -169,6 +221,9 @@ int ServerStore::schemaVersion() const
 
 Status ServerStore::snapshotInto(const QString &path)
 {
+    if (dialect() != SqlDialect::Sqlite)
+        return Status::failure(QStringLiteral("a PostgreSQL school is backed up with pg_dump (see "
+                                              "docs/postgresql.md); 'admin backup' copies SQLite schools"));
     if (Status s = exec(QStringLiteral("VACUUM INTO ?"), {path}); !s)
         return Status::failure(QStringLiteral("cannot take a snapshot of the database: %1").arg(m_lastError));
     return {};
@@ -176,8 +231,11 @@ Status ServerStore::snapshotInto(const QString &path)
 
 QString ServerStore::integrityProblems()
 {
+    const QString check = sqldialect::integrityCheck(dialect());
+    if (check.isEmpty())
+        return {};
     bool ok = false;
-    QSqlQuery q = run(QStringLiteral("PRAGMA quick_check"), {}, &ok);
+    QSqlQuery q = run(check, {}, &ok);
     if (!ok)
         return m_lastError;
     QStringList problems;
@@ -409,7 +467,7 @@ Status ServerStore::touchObservationsOfChild(qint64 childId)
     return touchObservations(ids);
 }
 
-Status ServerStore::touchObservations(const QStringList &ids)
+Status ServerStore::touchObservationsLocked(const QStringList &ids)
 {
     for (const QString &id : ids) {
         auto seq = nextSeq();
@@ -579,10 +637,10 @@ QList<SessionRecord> ServerStore::sessionsOfUser(qint64 userId)
 Result<qint64> ServerStore::addLoginFailure(const QString &key, qint64 at)
 {
     bool ok = false;
-    QSqlQuery q = run(QStringLiteral("INSERT INTO login_failures (key, at) VALUES (?, ?)"), {key, at}, &ok);
-    if (!ok)
+    QSqlQuery q = run(QStringLiteral("INSERT INTO login_failures (key, at) VALUES (?, ?) RETURNING id"), {key, at}, &ok);
+    if (!ok || !q.next())
         return Result<qint64>::failure(QStringLiteral("the database refused a change: %1").arg(m_lastError));
-    return q.lastInsertId().toLongLong();
+    return q.value(0).toLongLong();
 }
 
 Status ServerStore::removeLoginFailure(qint64 id)
@@ -655,8 +713,9 @@ std::optional<ServerStore::TwoFactorRecord> ServerStore::twoFactor(qint64 userId
 Status ServerStore::setTwoFactor(qint64 userId, const QByteArray &secret, qint64 now)
 {
     return exec(
-        QStringLiteral("INSERT OR REPLACE INTO two_factor (user_id, secret, last_step, created_at)"
-                       " VALUES (?, ?, 0, ?)"),
+        QStringLiteral("INSERT INTO two_factor (user_id, secret, last_step, created_at)"
+                       " VALUES (?, ?, 0, ?) ON CONFLICT(user_id) DO UPDATE SET secret = excluded.secret,"
+                       " last_step = excluded.last_step, created_at = excluded.created_at"),
         { userId, secret, now });
 }
 
@@ -729,7 +788,7 @@ std::optional<ServerStore::AppliedChange> ServerStore::appliedChange(const QStri
     return AppliedChange{q.value(0).toString(), q.value(1).toULongLong(), q.value(2).toLongLong()};
 }
 
-Status ServerStore::saveObservation(const wire::Observation &content, const QList<qint64> &childIds,
+Status ServerStore::saveObservationLocked(const wire::Observation &content, const QList<qint64> &childIds,
                                     qint64 authorOfRevision, const QString &changeId, qint64 now)
 {
     auto seq = nextSeq();
@@ -844,7 +903,7 @@ std::optional<ServerStore::AssessmentChange> ServerStore::assessmentChange(const
                             q.value(6).toString() == QLatin1String("conflict")};
 }
 
-Status ServerStore::saveAssessment(const AssessmentRecord &a, const QString &changeId, const QString &device,
+Status ServerStore::saveAssessmentLocked(const AssessmentRecord &a, const QString &changeId, const QString &device,
                                    qint64 now)
 {
     auto seq = nextSeq();
@@ -1084,11 +1143,16 @@ Status ServerStore::setLeavingDate(qint64 childId, const QString &isoDate)
 
 Status ServerStore::enableSecureDelete()
 {
+    // PostgreSQL has no such switch: see docs/postgresql.md on erasure there.
+    if (dialect() != SqlDialect::Sqlite)
+        return {};
     return exec(QStringLiteral("PRAGMA secure_delete = ON"), {});
 }
 
 Status ServerStore::truncateWal()
 {
+    if (dialect() != SqlDialect::Sqlite)
+        return {};
     bool ok = false;
     QSqlQuery q = run(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"), {}, &ok);
     // The first column is 1 when another connection kept the checkpoint from finishing.
@@ -1120,6 +1184,25 @@ QList<ServerStore::AuditEntry> ServerStore::auditSince(qint64 sinceMs)
         out.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
                     q.value(4).toString(), q.value(5).toString()});
     return out;
+}
+
+// ------------------------------------------------------------------ changes that take a sequence number
+
+Status ServerStore::touchObservations(const QStringList &ids)
+{
+    return inTransaction(*this, [&] { return touchObservationsLocked(ids); });
+}
+
+Status ServerStore::saveObservation(const wire::Observation &content, const QList<qint64> &childIds,
+                                    qint64 authorOfRevision, const QString &changeId, qint64 now)
+{
+    return inTransaction(*this, [&] { return saveObservationLocked(content, childIds, authorOfRevision, changeId, now); });
+}
+
+Status ServerStore::saveAssessment(const AssessmentRecord &a, const QString &changeId, const QString &device,
+                                   qint64 now)
+{
+    return inTransaction(*this, [&] { return saveAssessmentLocked(a, changeId, device, now); });
 }
 
 } // namespace acorn::server

@@ -4,6 +4,7 @@
 #include "releasegate.h"
 #include "result.h"
 #include "roles.h"
+#include "sqldialect.h"
 
 #include <QHash>
 #include <QList>
@@ -19,6 +20,7 @@ class QSqlQuery;
 namespace acorn::server {
 
 class Database;
+struct DatabaseLocation;
 
 struct SchoolSettings
 {
@@ -143,7 +145,9 @@ public:
     explicit ServerStore(std::unique_ptr<Database> database);
     ~ServerStore();
 
+    static Result<std::unique_ptr<ServerStore>> open(const DatabaseLocation &where, bool create);
     static Result<std::unique_ptr<ServerStore>> openSqlite(const QString &path, bool create);
+    SqlDialect dialect() const;
 
     // RAII transaction; rolls back unless commit() succeeded. Inside another one it is a
     // SAVEPOINT: its commit() keeps its changes for the outer transaction to commit, and
@@ -155,7 +159,10 @@ public:
         // Immediate: the outermost transaction takes the write lock at once (BEGIN
         // IMMEDIATE), so reads and writes inside it cannot fail with "busy" half-way because
         // another process wrote in between.
-        enum class Mode { Deferred, Immediate };
+        // Snapshot: reads only, all from one consistent snapshot (a pull's page).
+        // Deferred: SQLite takes the lock at the first write; PostgreSQL cannot upgrade a
+        // transaction like that, so there it is the same as Immediate (sqldialect.h).
+        enum class Mode { Deferred, Immediate, Snapshot };
         explicit Transaction(ServerStore &store, Mode mode = Mode::Deferred);
         ~Transaction();
         Transaction(const Transaction &) = delete;
@@ -377,6 +384,9 @@ public:
     // Small key/value settings the server keeps in the database (e.g. the cursor key).
     QString meta(const QString &key);
     Status setMeta(const QString &key, const QString &value);
+    // The value under `key`, storing `value` first if there is none (the first of several
+    // processes to ask decides).
+    QString metaOrInsert(const QString &key, const QString &value);
 
     // ---- backup (backup.h)
     int schemaVersion() const;
@@ -392,9 +402,17 @@ public:
     QString lastError() const { return m_lastError; }
 
 private:
+    friend class DatabaseCopy; // the store layer's table-by-table copy (databasecopy.h)
+
     QSqlQuery run(const QString &sql, const QVariantList &binds, bool *ok = nullptr);
     Status exec(const QString &sql, const QVariantList &binds);
     Result<qint64> nextSeq();
+    // The bodies of saveObservation, saveAssessment and touchObservations, which run them in
+    // a transaction (or a savepoint of the caller's).
+    Status saveObservationLocked(const wire::Observation &content, const QList<qint64> &childIds,
+                                 qint64 authorOfRevision, const QString &changeId, qint64 now);
+    Status saveAssessmentLocked(const AssessmentRecord &a, const QString &changeId, const QString &device, qint64 now);
+    Status touchObservationsLocked(const QStringList &ids);
     ChildRecord childFrom(const QSqlQuery &q) const;
     UserRecord userFrom(const QSqlQuery &q) const;
     QList<AssessmentRecord> assessmentsWhere(const QString &where, const QVariantList &binds);

@@ -76,10 +76,13 @@ SyncService::SyncService(ServerStore &store, MediaStore &media, const Clock &clo
     , m_throttle(store)
 {
     m_hashPool.setMaxThreadCount(kHashThreads);
+    // Every server process of the school signs cursors with the same key: the first to
+    // start makes it, the others take it, so a client may pull from any of them.
     m_cursorKey = QByteArray::fromHex(m_store.meta(QStringLiteral("cursor_key")).toLatin1());
     if (m_cursorKey.size() != 32) {
-        m_cursorKey = crypto::randomBytes(32);
-        m_store.setMeta(QStringLiteral("cursor_key"), QString::fromLatin1(m_cursorKey.toHex()));
+        m_cursorKey = QByteArray::fromHex(
+            m_store.metaOrInsert(QStringLiteral("cursor_key"), QString::fromLatin1(crypto::randomBytes(32).toHex()))
+                .toLatin1());
     }
     // A fixed hash of a random password: unknown usernames cost as much as known ones.
     m_dummyHash = m_store.meta(QStringLiteral("dummy_password_hash"));
@@ -555,13 +558,14 @@ void SyncService::activate(ConnectionState &state, QObject *guard, const QString
             return;
         ConnectionState &st = *statePtr;
         st.loginInProgress = false;
+        // The code may have been used by another connection (or server process) meanwhile:
+        // checked and spent inside one write transaction.
+        ServerStore::Transaction tx(m_store);
         const auto fresh = m_store.userById(userId);
-        // The code may have been used by another connection meanwhile.
         if (!hashed || !fresh || fresh->activationHash != codeHash) {
             reply(errorFrame(rid, wire::Error::CODE_EXPIRED, QStringLiteral("that activation code has already been used")));
             return;
         }
-        ServerStore::Transaction tx(m_store);
         Status s = m_store.setPassword(userId, hashed.value());
         if (s)
             s = m_store.endSessionsOfUser(userId, m_clock.nowMs(), QStringLiteral("password set by activation"));
@@ -613,13 +617,15 @@ std::optional<wire::Cursor> SyncService::verifyCursor(const QByteArray &bytes, q
 void SyncService::onPull(const UserRecord &user, const wire::Frame &frame, const Reply &reply)
 {
     const wire::PullRequest &req = frame.pull();
+    // One consistent snapshot for the whole page: the rules' inputs and the changes alike,
+    // whatever other processes commit meanwhile.
+    ServerStore::Transaction readTx(m_store, ServerStore::Transaction::Mode::Snapshot);
     const auto snap = snapshot();
     const Viewer viewer = viewerFor(user, *snap);
     const JournalRules rules(snap->children, snap->classes);
     const int budget = static_cast<int>(req.max_items() == 0 ? protocol::kMaxPullItems
                                                              : std::min(req.max_items(), protocol::kMaxPullItems));
 
-    ServerStore::Transaction readTx(m_store); // one consistent snapshot for the whole page
     const std::optional<wire::Cursor> prev = verifyCursor(QByteArray::fromStdString(req.cursor()), user.id);
     QHash<qint64, qint64> prevCutoffs;
     qint64 prevSeq = 0;
@@ -1115,11 +1121,28 @@ void SyncService::onAssessmentPush(const UserRecord &user, const ConnectionState
                          QStringLiteral("too many assessments in one push (at most %1)").arg(protocol::kMaxPullItems)));
         return;
     }
-    for (const wire::AssessmentPushItem &item : frame.assessment_push().items()) {
-        *r->add_results() = pushAssessment(user, state, viewer, rules, *snap, item);
-        const auto &last = r->results(r->results_size() - 1);
-        qCInfo(lcServerSync) << "assessment push by user" << user.id << "->"
-                             << wire::PushResult::Outcome_Name(last.outcome()).c_str();
+    {
+        // Under the write lock from the first read: each item's "is this a repeat, a
+        // conflict or a new revision" is decided on what no other process can change
+        // before it commits. Each item is a savepoint of this one transaction.
+        ServerStore::Transaction batch(m_store, ServerStore::Transaction::Mode::Immediate);
+        if (!batch.ok()) {
+            reply(errorFrame(frame.request_id(), wire::Error::INTERNAL,
+                             QStringLiteral("the server could not save assessments just now; try again")));
+            return;
+        }
+        for (const wire::AssessmentPushItem &item : frame.assessment_push().items()) {
+            *r->add_results() = pushAssessment(user, state, viewer, rules, *snap, item);
+            const auto &last = r->results(r->results_size() - 1);
+            qCInfo(lcServerSync) << "assessment push by user" << user.id << "->"
+                                 << wire::PushResult::Outcome_Name(last.outcome()).c_str();
+        }
+        if (Status s = batch.commit(); !s) {
+            qCWarning(lcServerSync) << "assessment push not saved:" << s.error();
+            reply(errorFrame(frame.request_id(), wire::Error::INTERNAL,
+                             QStringLiteral("the server could not save the assessments; nothing was saved, send them again")));
+            return;
+        }
     }
     reply(out);
 }

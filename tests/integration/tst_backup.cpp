@@ -66,15 +66,6 @@ class TestBackup : public QObject
         return m_server.scratch() + QLatin1Char('/') + name;
     }
 
-    static QString sha256Of(const QString &path)
-    {
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly))
-            return {};
-        QCryptographicHash h(QCryptographicHash::Sha256);
-        h.addData(&f);
-        return QString::fromLatin1(h.result().toHex());
-    }
 
     // A distinct noisy photo, so each media object is its own file.
     QString makePhoto(int n)
@@ -345,7 +336,7 @@ private slots:
                     m_password, { QStringLiteral("media"), id, QStringLiteral("--out"), out },
                     m_server.fingerprint(), m_restored.port());
                 QVERIFY2(d.exitCode == 0, d.err.constData());
-                QCOMPARE(sha256Of(out), m.value(QStringLiteral("sha256")).toString());
+                QCOMPARE(sha256OfFile(out), m.value(QStringLiteral("sha256")).toString());
                 const CliResult t
                     = runCli(m_restored, scratch(QStringLiteral("profiles/lead-restored")),
                         QStringLiteral("lee.lead"), m_password,

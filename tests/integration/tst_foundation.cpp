@@ -35,40 +35,11 @@ class TestFoundation : public QObject
     static QJsonObject object(const QByteArray &json) { return QJsonDocument::fromJson(json).object(); }
     static QJsonArray array(const QByteArray &json) { return QJsonDocument::fromJson(json).array(); }
 
-    static QString sha256Of(const QString &path)
-    {
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly))
-            return {};
-        QCryptographicHash h(QCryptographicHash::Sha256);
-        h.addData(&f);
-        return QString::fromLatin1(h.result().toHex());
-    }
 
-    // acorn-cli in a child process while this process's event loop runs (the fault proxy
-    // lives on it).
     CliResult runCliAsync(const QString &profileDir, const QString &user, const QString &password,
                           const QStringList &command, quint16 port)
     {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("ACORN_PASSWORD"), password);
-        p.setProcessEnvironment(env);
-        p.start(TestServer::binary(QStringLiteral("acorn-cli")),
-                QStringList{QStringLiteral("--profile"), profileDir, QStringLiteral("--server"),
-                            QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--pin"), m_server.fingerprint(),
-                            QStringLiteral("--user"), user}
-                    + command);
-        QEventLoop loop;
-        QTimer::singleShot(120000, &loop, &QEventLoop::quit);
-        connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
-        loop.exec();
-        if (p.state() != QProcess::NotRunning) {
-            p.kill();
-            p.waitForFinished();
-        }
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-                p.readAllStandardError()};
+        return runCliServing(m_server, profileDir, user, password, command, port);
     }
 
 private slots:
@@ -141,9 +112,9 @@ private slots:
         r = runCli(m_server, p, QStringLiteral("alex.brown"), QStringLiteral("correct horse 1"),
                    {QStringLiteral("media"), m_mediaId, QStringLiteral("--out"), out});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QCOMPARE(sha256Of(out), media.value(QStringLiteral("sha256")).toString());
+        QCOMPARE(sha256OfFile(out), media.value(QStringLiteral("sha256")).toString());
         // Byte-identical to what the practitioner's device queued.
-        QCOMPARE(sha256Of(out), sha256Of(profile(QStringLiteral("nina")) + QStringLiteral("/outbox/") + m_mediaId
+        QCOMPARE(sha256OfFile(out), sha256OfFile(profile(QStringLiteral("nina")) + QStringLiteral("/outbox/") + m_mediaId
                                           + QStringLiteral(".jpg")));
     }
 
@@ -290,7 +261,7 @@ private slots:
         r = runCli(m_server, alex, QStringLiteral("alex.brown"), QStringLiteral("correct horse 1"),
                    {QStringLiteral("media"), mediaId, QStringLiteral("--out"), out});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QCOMPARE(sha256Of(out), sha256Of(p + QStringLiteral("/outbox/") + mediaId + QStringLiteral(".jpg")));
+        QCOMPARE(sha256OfFile(out), sha256OfFile(p + QStringLiteral("/outbox/") + mediaId + QStringLiteral(".jpg")));
     }
 
     void malformedFrameClosesOnlyThatConnection()

@@ -1,3 +1,4 @@
+#include "schoolfixture.h"
 #include "clientstore.h"
 #include "clock.h"
 #include "crypto.h"
@@ -152,7 +153,7 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         m_clock = std::make_unique<ManualClock>(at(2026, 10, 5, 9)); // Autumn 1, week 5
-        auto store = ServerStore::openSqlite(m_dir.filePath(QStringLiteral("server.db")), true);
+        auto store = acorn::fixture::openTestStore(m_dir.filePath(QStringLiteral("server.db")));
         QVERIFY2(store.ok(), qPrintable(store.error()));
         m_store = std::move(store).value();
         SchoolImporter importer(*m_store, *m_clock);

@@ -1,13 +1,16 @@
 #include "schoolfixture.h"
 
 #include "crypto.h"
+#include "database.h"
 #include "protocol.h"
 #include "schoolimporter.h"
 #include "sessionlifetimes.h"
+#include "testdatabase.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDateTime>
+#include <QFileInfo>
 #include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -570,6 +573,18 @@ QStringList compareRoster(
 
 // ------------------------------------------------------------------ harness
 
+Result<std::unique_ptr<server::ServerStore>> openTestStore(const QString &sqlitePath)
+{
+    const QString url = test::testDatabaseUrl(sqlitePath);
+    if (url.isEmpty())
+        return Result<std::unique_ptr<server::ServerStore>>::failure(
+            QStringLiteral("no test database: %1").arg(test::postgresUnavailableReason()));
+    const auto where = server::DatabaseLocation::parse(url, QFileInfo(sqlitePath).path());
+    if (!where)
+        return Result<std::unique_ptr<server::ServerStore>>::failure(where.error());
+    return server::ServerStore::open(where.value(), true);
+}
+
 ServerHarness::ServerHarness(qint64 startMs)
     : clock(startMs)
 {
@@ -577,7 +592,7 @@ ServerHarness::ServerHarness(qint64 startMs)
         m_error = QStringLiteral("no temporary directory: %1").arg(m_dir.errorString());
         return;
     }
-    auto opened = server::ServerStore::openSqlite(m_dir.filePath(QStringLiteral("acorn.db")), true);
+    auto opened = openTestStore(m_dir.filePath(QStringLiteral("acorn.db")));
     if (!opened) {
         m_error = opened.error();
         return;

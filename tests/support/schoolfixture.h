@@ -33,6 +33,10 @@
 
 namespace acorn::fixture {
 
+// A new school store for a test: a SQLite file at `sqlitePath`, or, in the suites' PostgreSQL
+// runs (tests/support/testdatabase.h), a fresh PostgreSQL database.
+Result<std::unique_ptr<server::ServerStore>> openTestStore(const QString &sqlitePath);
+
 // ------------------------------------------------------------------ the school, as the test sees
 // it
 

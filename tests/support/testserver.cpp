@@ -1,7 +1,12 @@
 #include "testserver.h"
 
+#include "testdatabase.h"
+
+#include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
@@ -48,10 +53,21 @@ bool TestServer::init(const QByteArray &schoolJson)
 {
     if (!m_dir.isValid())
         return false;
+    QStringList args{QStringLiteral("init"), QStringLiteral("--data"), dataDir(), QStringLiteral("--host"),
+                     QStringLiteral("localhost"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")};
+    if (!m_databaseUrl.isEmpty()) {
+        args << QStringLiteral("--database") << m_databaseUrl;
+    } else if (testsUsePostgres()) {
+        QString why;
+        const QString url = freshPostgresDatabase(&why);
+        if (url.isEmpty()) {
+            qWarning("no PostgreSQL database for the test server: %s", qPrintable(why));
+            return false;
+        }
+        args << QStringLiteral("--database") << url;
+    }
     QProcess p;
-    p.start(binary(QStringLiteral("acorn-server")),
-            {QStringLiteral("init"), QStringLiteral("--data"), dataDir(), QStringLiteral("--host"), QStringLiteral("localhost"),
-             QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    p.start(binary(QStringLiteral("acorn-server")), args);
     if (!p.waitForFinished(60000) || p.exitCode() != 0) {
         qWarning("init failed: %s", p.readAllStandardError().constData());
         return false;
@@ -87,47 +103,79 @@ bool TestServer::setPassword(const QString &username, const QString &password)
     return ok;
 }
 
-bool TestServer::start()
+namespace {
+// Starts `acorn-server run` on `dataDir` at 127.0.0.1:`port` (0: any) and waits until it
+// listens; returns its port, 0 when it did not start.
+quint16 launchServer(QProcess &process, const QString &dataDir, quint16 port, QByteArray &log)
 {
-    m_process = std::make_unique<QProcess>();
-    m_process->setProcessChannelMode(QProcess::SeparateChannels);
-    QStringList args{QStringLiteral("run"), QStringLiteral("--data"), dataDir(), QStringLiteral("--listen"),
-                     m_port ? QStringLiteral("127.0.0.1:%1").arg(m_port) : QStringLiteral("127.0.0.1:0")};
-    m_process->start(binary(QStringLiteral("acorn-server")), args);
-    if (!m_process->waitForStarted(10000))
-        return false;
+    process.setProcessChannelMode(QProcess::SeparateChannels);
+    const QStringList args{QStringLiteral("run"), QStringLiteral("--data"), dataDir, QStringLiteral("--listen"),
+                           port ? QStringLiteral("127.0.0.1:%1").arg(port) : QStringLiteral("127.0.0.1:0")};
+    process.start(TestServer::binary(QStringLiteral("acorn-server")), args);
+    if (!process.waitForStarted(10000))
+        return 0;
     static const QRegularExpression re(QStringLiteral("listening on 127\\.0\\.0\\.1:(\\d+)"));
     QElapsedTimer t;
     t.start();
     QByteArray out;
     while (t.elapsed() < 30000) {
-        m_process->waitForReadyRead(200);
-        out += m_process->readAllStandardOutput();
-        m_log += m_process->readAllStandardError();
+        process.waitForReadyRead(200);
+        out += process.readAllStandardOutput();
+        log += process.readAllStandardError();
         const auto m = re.match(QString::fromUtf8(out));
-        if (m.hasMatch()) {
-            m_port = static_cast<quint16>(m.captured(1).toUInt());
-            return true;
-        }
-        if (m_process->state() == QProcess::NotRunning)
+        if (m.hasMatch())
+            return static_cast<quint16>(m.captured(1).toUInt());
+        if (process.state() == QProcess::NotRunning)
             break;
     }
-    qWarning("server did not start: %s %s", out.constData(), m_log.constData());
-    return false;
+    qWarning("server did not start: %s %s", out.constData(), log.constData());
+    return 0;
+}
+
+void stopServer(std::unique_ptr<QProcess> &process, QByteArray &log)
+{
+    if (!process)
+        return;
+    if (process->state() != QProcess::NotRunning) {
+        process->terminate();
+        if (!process->waitForFinished(15000))
+            process->kill();
+        process->waitForFinished(5000);
+    }
+    log += process->readAllStandardError();
+    process.reset();
+}
+} // namespace
+
+bool TestServer::start()
+{
+    m_process = std::make_unique<QProcess>();
+    const quint16 port = launchServer(*m_process, dataDir(), m_port, m_log);
+    if (port)
+        m_port = port;
+    return port != 0;
+}
+
+quint16 TestServer::startAnotherProcess()
+{
+    auto process = std::make_unique<QProcess>();
+    const quint16 port = launchServer(*process, dataDir(), 0, m_log);
+    if (port)
+        m_others.push_back(std::move(process));
+    return port;
+}
+
+void TestServer::stopOtherProcesses()
+{
+    for (auto &p : m_others)
+        stopServer(p, m_log);
+    m_others.clear();
 }
 
 void TestServer::stop()
 {
-    if (!m_process)
-        return;
-    if (m_process->state() != QProcess::NotRunning) {
-        m_process->terminate();
-        if (!m_process->waitForFinished(15000))
-            m_process->kill();
-        m_process->waitForFinished(5000);
-    }
-    m_log += m_process->readAllStandardError();
-    m_process.reset();
+    stopOtherProcesses();
+    stopServer(m_process, m_log);
 }
 
 void TestServer::kill()
@@ -162,8 +210,10 @@ QString TestServer::log()
     return QString::fromUtf8(m_log);
 }
 
-CliResult runCli(const TestServer &server, const QString &profileDir, const QString &user, const QString &password,
-                 const QStringList &command, const QString &pinOverride, quint16 portOverride)
+namespace {
+CliResult runCliProcess(const TestServer &server, const QString &profileDir, const QString &user,
+                        const QString &password, const QStringList &command, const QString &pinOverride,
+                        quint16 portOverride, bool keepEventLoop)
 {
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -176,15 +226,47 @@ CliResult runCli(const TestServer &server, const QString &profileDir, const QStr
                              + command;
     p.start(TestServer::binary(QStringLiteral("acorn-cli")), args);
     p.closeWriteChannel();
-    CliResult r;
-    if (!p.waitForFinished(120000)) {
+    if (keepEventLoop) {
+        QEventLoop loop;
+        QTimer::singleShot(120000, &loop, &QEventLoop::quit);
+        QObject::connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
+        if (p.state() != QProcess::NotRunning)
+            loop.exec();
+    } else {
+        p.waitForFinished(120000);
+    }
+    if (p.state() != QProcess::NotRunning) {
         p.kill();
         p.waitForFinished();
     }
+    CliResult r;
     r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     r.out = p.readAllStandardOutput();
     r.err = p.readAllStandardError();
     return r;
+}
+} // namespace
+
+CliResult runCli(const TestServer &server, const QString &profileDir, const QString &user, const QString &password,
+                 const QStringList &command, const QString &pinOverride, quint16 portOverride)
+{
+    return runCliProcess(server, profileDir, user, password, command, pinOverride, portOverride, false);
+}
+
+CliResult runCliServing(const TestServer &server, const QString &profileDir, const QString &user,
+                        const QString &password, const QStringList &command, quint16 port)
+{
+    return runCliProcess(server, profileDir, user, password, command, {}, port, true);
+}
+
+QString sha256OfFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    h.addData(&f);
+    return QString::fromLatin1(h.result().toHex());
 }
 
 CliResult runServerCommand(const QStringList &args)

@@ -6,6 +6,7 @@
 #include <QTemporaryDir>
 
 #include <memory>
+#include <vector>
 
 namespace acorn::test {
 
@@ -18,6 +19,9 @@ public:
     TestServer();
     ~TestServer();
 
+    // The [database] url init gives the school; by default SQLite, or a fresh PostgreSQL
+    // database in the suites' PostgreSQL runs (testdatabase.h).
+    void setDatabaseUrl(const QString &url) { m_databaseUrl = url; }
     // Creates the school. `schoolJson` is an import-school document.
     bool init(const QByteArray &schoolJson);
     // Sets a password for each username (admin set-password).
@@ -26,6 +30,11 @@ public:
     QByteArray admin(const QStringList &args, bool *ok = nullptr, const QByteArray &stdinData = {});
 
     bool start();          // waits for "listening on 127.0.0.1:PORT"
+    // One more `acorn-server run` on the same data directory (same configuration, so the
+    // same database and media directory), as a school running several processes does;
+    // returns its port, 0 if it did not start. stop() ends them too.
+    quint16 startAnotherProcess();
+    void stopOtherProcesses();
     void stop();           // SIGTERM, then waits
     void kill();           // SIGKILL: a crash
     bool isRunning() const;
@@ -44,7 +53,9 @@ public:
 private:
     QTemporaryDir m_dir;
     std::unique_ptr<QProcess> m_process;
+    std::vector<std::unique_ptr<QProcess>> m_others;
     quint16 m_port = 0;
+    QString m_databaseUrl;
     QString m_fingerprint;
     QByteArray m_importOutput;
     QByteArray m_log;
@@ -65,6 +76,14 @@ struct CliResult
 };
 CliResult runCli(const TestServer &server, const QString &profileDir, const QString &user, const QString &password,
                  const QStringList &command, const QString &pinOverride = {}, quint16 portOverride = 0);
+
+// The same through `port`, waiting in an event loop so that whatever else lives on this
+// thread (a fault proxy) keeps running meanwhile.
+CliResult runCliServing(const TestServer &server, const QString &profileDir, const QString &user,
+                        const QString &password, const QStringList &command, quint16 port);
+
+// The SHA-256 of a file's contents in hex; empty if it cannot be read.
+QString sha256OfFile(const QString &path);
 
 // Runs acorn-server with these arguments (an admin command, doctor, ...) to completion.
 CliResult runServerCommand(const QStringList &args);

@@ -310,7 +310,7 @@ private slots:
             raw.setDatabaseName(path);
             QVERIFY(raw.open());
             QSqlQuery q(raw);
-            QStringList statements = schema::migrationStep(1);
+            QStringList statements = schema::migrationStep(1, SqlDialect::Sqlite);
             statements
                 << QStringLiteral("INSERT INTO meta (key, value) VALUES ('schema_version', '1')")
                 << QStringLiteral(

@@ -84,7 +84,7 @@ private slots:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("acorn.db"));
-        QStringList v2 = server::schema::migrationStep(1) + server::schema::migrationStep(2);
+        QStringList v2 = server::schema::migrationStep(1, server::SqlDialect::Sqlite) + server::schema::migrationStep(2, server::SqlDialect::Sqlite);
         v2 << QStringLiteral("INSERT INTO meta (key, value) VALUES ('schema_version', '2')")
            << QStringLiteral(
                   "INSERT INTO classes (id, name, release) VALUES (1, 'Nursery', 'live')")
@@ -145,7 +145,7 @@ private slots:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("acorn.db"));
-        QStringList v2 = server::schema::migrationStep(1) + server::schema::migrationStep(2);
+        QStringList v2 = server::schema::migrationStep(1, server::SqlDialect::Sqlite) + server::schema::migrationStep(2, server::SqlDialect::Sqlite);
         v2 << QStringLiteral("INSERT INTO meta (key, value) VALUES ('schema_version', '2')")
            << QStringLiteral("INSERT INTO school (id, name, time_zone, release_time) VALUES (1, 'Old', 'Europe/London', '16:00')");
         rawExec(path, v2);
