@@ -24,6 +24,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -400,6 +401,10 @@ void StaffWindow::showTracking()
         shown.zone = QTimeZone::systemTimeZone();
     shown.nowMs = QDateTime::currentMSecsSinceEpoch();
     shown.schoolName = m_profile.schoolName;
+    shown.thumbnailPath = [loader = QPointer<client::MediaLoader>(m_loader)](
+                              const wire::Media &m) {
+        return loader ? loader->localPath(m, wire::THUMBNAIL) : QString();
+    };
     // The synced judgements, then this device's unsent ones (later entries win).
     shown.assessments = m_store->assessments();
     for (const client::AssessmentEdit &e : m_store->assessmentOutbox()) {
