@@ -261,7 +261,7 @@ QString JournalBook::html(const Input &input)
     return out;
 }
 
-Status JournalBook::writePdf(const Input &input, const QString &path)
+Result<int> JournalBook::writePdf(const Input &input, const QString &path)
 {
     PrintedReport::Options options;
     options.title = tr("%1's learning journal").arg(childFullName(input.child));

@@ -51,8 +51,8 @@ public:
     // The book as HTML: the blocks the PDF is printed from (title, then one per entry), one
     // after another; thumbnails as "thumb:<media id>" resources.
     static QString html(const Input &input);
-    // Writes the PDF; fails with a message saying what to do.
-    static Status writePdf(const Input &input, const QString &path);
+    // Writes the PDF and gives its number of pages; fails with a message saying what to do.
+    static Result<int> writePdf(const Input &input, const QString &path);
 
     static constexpr int kThumbnailsPerEntry = 2;
 };

@@ -45,11 +45,11 @@ QString PrintedReport::unwritable(const QString &path)
         .arg(path);
 }
 
-Status PrintedReport::write(const QList<Block> &blocks, const QString &path, const Options &options)
+Result<int> PrintedReport::write(const QList<Block> &blocks, const QString &path, const Options &options)
 {
     QFile::remove(path); // a stale report must not pass for a new one
     if (!QFileInfo(path).absoluteDir().exists())
-        return Status::failure(unwritable(path));
+        return Result<int>::failure(unwritable(path));
     QPdfWriter writer(path);
     writer.setPageSize(QPageSize(QPageSize::A4));
     writer.setPageOrientation(options.orientation);
@@ -100,7 +100,7 @@ Status PrintedReport::write(const QList<Block> &blocks, const QString &path, con
 
     QPainter painter;
     if (!painter.begin(&writer))
-        return Status::failure(unwritable(path));
+        return Result<int>::failure(unwritable(path));
     const qreal scale = writer.width() / page.width();
     painter.scale(scale, scale);
     QFont footerFont;
@@ -146,8 +146,8 @@ Status PrintedReport::write(const QList<Block> &blocks, const QString &path, con
     turnTo(pages - 1);
     footer();
     if (!painter.end() || !QFileInfo(path).isFile() || QFileInfo(path).size() == 0)
-        return Status::failure(unwritable(path));
-    return {};
+        return Result<int>::failure(unwritable(path));
+    return pages;
 }
 
 } // namespace acorn::client

@@ -33,8 +33,9 @@ public:
         QString footer; // printed at the foot of every page with "page N of M"; empty: none
     };
 
-    // Writes the PDF (replacing any old file); fails with a message saying what to do.
-    static Status write(const QList<Block> &blocks, const QString &path, const Options &options);
+    // Writes the PDF (replacing any old file) and gives its number of pages; fails with a
+    // message saying what to do.
+    static Result<int> write(const QList<Block> &blocks, const QString &path, const Options &options);
     // The message for a report that could not be written to `path`.
     static QString unwritable(const QString &path);
 };

@@ -402,7 +402,7 @@ Status TrackingPage::exportChildJournal(
     in.observations = m_data.observations;
     in.roster = m_data.roster;
     in.thumbnailPath = m_data.thumbnailPath;
-    return client::JournalBook::writePdf(in, path);
+    return Status::from(client::JournalBook::writePdf(in, path));
 }
 
 Status TrackingPage::exportCsv(const QString &path) const

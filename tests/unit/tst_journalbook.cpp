@@ -238,10 +238,12 @@ private slots:
             QCOMPARE(entries.at(i).id(), expected.at(i).id());
 
         const QString pdf = m_dir.filePath(QStringLiteral("journal.pdf"));
-        QVERIFY(JournalBook::writePdf(y.input, pdf));
+        const Result<int> written = JournalBook::writePdf(y.input, pdf);
+        QVERIFY(written);
 
         // The budget.
         const int pages = pageCount(pdf);
+        QCOMPARE(written.value(), pages);
         qInfo("journal book: %lld observations, %d thumbnails, %d pages, %lld KiB",
             static_cast<long long>(expected.size()), y.thumbnailsPrinted, pages,
             static_cast<long long>(QFileInfo(pdf).size() / 1024));
@@ -322,8 +324,7 @@ private slots:
     void unwritablePathIsReported()
     {
         const Year y = generatedYear(1);
-        const Status s
-            = JournalBook::writePdf(y.input, m_dir.filePath(QStringLiteral("no/such/dir/j.pdf")));
+        const Status s = Status::from(JournalBook::writePdf(y.input, m_dir.filePath(QStringLiteral("no/such/dir/j.pdf"))));
         QVERIFY(!s.ok());
         QVERIFY(s.error().contains(QStringLiteral("could not be written")));
     }
