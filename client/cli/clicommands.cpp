@@ -57,6 +57,9 @@ commands:
   media ID --out FILE [--thumbnail]
   activate --code CODE          (new password from standard input)
   release CLASS [--through YYYY-MM-DD]   (EYFS lead)
+  assess --child REF --item KEY --half-term YYYY-MM-DD --judgement KEY [--offline]
+          records a judgement (e.g. --item M-DM-R --judgement on-track) for the half term
+          ending on that day; amends the one this device last synced
   report journal --child REF [--from YYYY-MM-DD] [--to YYYY-MM-DD] --out FILE.pdf
   report summary --child REF [--half-term YYYY-MM-DD] --out FILE.pdf
   report class CLASS [--half-term YYYY-MM-DD] [--elgs] --out FILE.pdf
@@ -169,7 +172,7 @@ Words parseWords(const QStringList &args)
         QStringLiteral("code"), QStringLiteral("through"), QStringLiteral("add-photo"),
         QStringLiteral("next-steps"), QStringLiteral("tag"), QStringLiteral("totp"),
         QStringLiteral("from"), QStringLiteral("to"), QStringLiteral("half-term"),
-        QStringLiteral("school") };
+        QStringLiteral("school"), QStringLiteral("item"), QStringLiteral("judgement") };
     static const QSet<QString> flags = {QStringLiteral("password-stdin"), QStringLiteral("offline"),
                                         QStringLiteral("draft"), QStringLiteral("publish"), QStringLiteral("thumbnail"),
                                         QStringLiteral("elgs")};
@@ -253,6 +256,8 @@ public:
             return release();
         if (m_command == QLatin1String("report"))
             return report();
+        if (m_command == QLatin1String("assess"))
+            return assess();
         return usage(QStringLiteral("unknown command '%1'").arg(m_command));
     }
 
@@ -627,6 +632,64 @@ private:
         print(QJsonObject{{QStringLiteral("class"), m_w.positional[1]},
                           {QStringLiteral("released_through"),
                            timeutil::formatMs(reply.release_reply().released_through_ms())}});
+        return Ok;
+    }
+
+    // ---- assess: a judgement, queued durably, then sent like an observation.
+    int assess()
+    {
+        const QString child = m_w.one(QStringLiteral("child"));
+        const QString item = m_w.one(QStringLiteral("item"));
+        const QString halfTerm = m_w.one(QStringLiteral("half-term"));
+        const QString judgement = m_w.one(QStringLiteral("judgement"));
+        if (child.isEmpty() || item.isEmpty() || halfTerm.isEmpty() || judgement.isEmpty())
+            return usage(QStringLiteral(
+                "assess needs --child REF --item KEY --half-term YYYY-MM-DD --judgement KEY"));
+        AssessmentEdit e;
+        e.assessment.set_child_ref(child.toStdString());
+        e.assessment.set_item_key(item.toStdString());
+        e.assessment.set_half_term(halfTerm.toStdString());
+        e.assessment.set_judgement(judgement.toStdString());
+        for (const wire::Assessment &a : m_store->assessments(child)) {
+            if (a.item_key() == e.assessment.item_key() && a.half_term() == e.assessment.half_term())
+                e.baseRevision = a.revision();
+        }
+        e.changeId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        e.queuedAt = QDateTime::currentMSecsSinceEpoch();
+        if (Status s = m_store->queueAssessment(e); !s)
+            return error(s.error(), Failure);
+        QJsonObject result { { QStringLiteral("child"), child }, { QStringLiteral("item"), item },
+            { QStringLiteral("half_term"), halfTerm }, { QStringLiteral("judgement"), judgement },
+            { QStringLiteral("state"), QStringLiteral("queued") } };
+        if (m_w.flags.contains(QStringLiteral("offline"))) {
+            print(result);
+            return Ok;
+        }
+        if (int rc = needPassword(); rc != Ok)
+            return rc;
+        SyncEngine &engine = sync(options(true, true));
+        QString state = QStringLiteral("accepted");
+        QString reason;
+        for (const AssessmentEdit &left : m_store->assessmentOutbox()) {
+            if (left.changeId == e.changeId) {
+                state = left.state;
+                reason = left.reason;
+            }
+        }
+        if (engine.error() != SyncError::None && state == QLatin1String("pending")) {
+            print(result);
+            return error(QStringLiteral("%1 (the judgement is saved on this device and will be sent "
+                                        "at the next sync)")
+                             .arg(engine.errorString()),
+                exitFor(engine.error()));
+        }
+        result.insert(QStringLiteral("state"), state);
+        if (!reason.isEmpty())
+            result.insert(QStringLiteral("reason"), reason);
+        print(result);
+        if (state == QLatin1String("refused") || state == QLatin1String("conflict"))
+            return error(QStringLiteral("the server did not take the judgement: %1").arg(reason),
+                Refused);
         return Ok;
     }
 

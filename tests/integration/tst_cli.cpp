@@ -310,6 +310,35 @@ private slots:
         QVERIFY(r.err.contains("2031-01-01"));
     }
 
+    // acorn-cli assess: a judgement reaches the server, amends the synced one, shows in the
+    // printed summary; one the item's scale does not have is refused with the reason.
+    void judgementsAreRecorded()
+    {
+        const QString lead = QStringLiteral("lee.lead");
+        const QStringList base { QStringLiteral("assess"), QStringLiteral("--child"),
+            QStringLiteral("C001"), QStringLiteral("--item"), QStringLiteral("M-DM-34"),
+            QStringLiteral("--half-term"), QStringLiteral("2026-10-23") };
+        CliResult r = cli(lead, base + QStringList { QStringLiteral("--judgement"), QStringLiteral("on-track") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(object(r.out).value(QStringLiteral("state")).toString(), QStringLiteral("accepted"));
+        // An amendment, based on the revision this device now holds (no conflict).
+        r = cli(lead, base + QStringList { QStringLiteral("--judgement"), QStringLiteral("secure") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(object(r.out).value(QStringLiteral("state")).toString(), QStringLiteral("accepted"));
+        r = cli(lead, base + QStringList { QStringLiteral("--judgement"), QStringLiteral("brilliant") });
+        QCOMPARE(r.exitCode, 6);
+        QVERIFY2(r.err.contains("brilliant"), r.err.constData());
+        QCOMPARE(cli(lead, { QStringLiteral("assess"), QStringLiteral("--child"), QStringLiteral("C001") }).exitCode, 2);
+
+        const QString summary = m_server.scratch() + QStringLiteral("/reports/ava-judged.pdf");
+        r = cli(lead,
+            { QStringLiteral("report"), QStringLiteral("summary"), QStringLiteral("--child"),
+                QStringLiteral("C001"), QStringLiteral("--half-term"), QStringLiteral("2026-10-23"),
+                QStringLiteral("--offline"), QStringLiteral("--out"), summary });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(pdfText(summary).contains(QStringLiteral("Secure 1")), qPrintable(pdfText(summary)));
+    }
+
     // A damaged local store: acorn-cli says so on standard error, and the observation saved
     // offline is still sent.
     void aDamagedProfileIsRescued()
