@@ -400,6 +400,8 @@ void StaffWindow::showTracking()
     shown.zone = device.zone;
     shown.observations = device.observations;
     shown.assessments = device.assessments;
+    shown.assessmentHistory = m_store->assessments();
+    shown.unsentAssessments = m_store->assessmentOutbox();
     shown.nowMs = QDateTime::currentMSecsSinceEpoch();
     shown.schoolName = m_profile.schoolName;
     shown.thumbnailPath = [loader = QPointer<client::MediaLoader>(m_loader)](

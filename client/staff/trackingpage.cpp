@@ -1,5 +1,6 @@
 #include "trackingpage.h"
 
+#include "assessmenthistory.h"
 #include "journalbook.h"
 #include "rostersummary.h"
 #include "trackingchartsview.h"
@@ -71,6 +72,7 @@ TrackingPage::TrackingPage(QWidget *parent)
     , m_print(new QPushButton(tr("Summary PDF…"), this))
     , m_childPdf(new QPushButton(tr("Child's summary PDF…"), this))
     , m_journalPdf(new QPushButton(tr("Child's journal PDF…"), this))
+    , m_history(new QListWidget(this))
     , m_tabs(new QTabWidget(this))
     , m_charts(new TrackingChartsView(this))
 {
@@ -133,6 +135,11 @@ TrackingPage::TrackingPage(QWidget *parent)
     gridLayout->addWidget(m_evidenceTitle);
     gridLayout->addWidget(m_evidence, 1);
     gridLayout->addLayout(judgementRow);
+    m_history->setObjectName(QStringLiteral("trackingHistory"));
+    m_history->setAccessibleName(tr("History of this judgement"));
+    m_history->setWordWrap(true);
+    m_history->setMaximumHeight(m_history->fontMetrics().lineSpacing() * 7);
+    gridLayout->addWidget(m_history);
     m_tabs->setObjectName(QStringLiteral("trackingTabs"));
     m_tabs->addTab(gridTab, tr("Grid"));
     m_tabs->addTab(m_charts, tr("Charts"));
@@ -255,6 +262,7 @@ void TrackingPage::showJudgementChoice()
         = item.isEmpty() ? nullptr : EyfsFramework::standard().scaleOf(item);
     m_childPdf->setEnabled(index.isValid());
     m_journalPdf->setEnabled(index.isValid());
+    showHistory();
     m_judgement->setEnabled(scale != nullptr);
     m_record->setEnabled(scale != nullptr);
     if (!scale) {
@@ -268,6 +276,20 @@ void TrackingPage::showJudgementChoice()
         m_judgement->addItem(j.title, j.key);
     const QString current = index.data(client::TrackingGridModel::JudgementRole).toString();
     m_judgement->setCurrentIndex(std::max(0, m_judgement->findData(current)));
+}
+
+void TrackingPage::showHistory()
+{
+    m_history->clear();
+    const QModelIndex index = m_table->currentIndex();
+    if (!index.isValid())
+        return;
+    const QString item = m_model->grid().columns().value(index.column()).assessedItem;
+    if (item.isEmpty())
+        return;
+    m_history->addItems(client::AssessmentHistory::lines(m_data.assessmentHistory,
+        m_data.unsentAssessments, index.data(client::TrackingGridModel::ChildRefRole).toString(),
+        item, m_halfTerm->currentData().toString(), m_data.zone));
 }
 
 void TrackingPage::showEvidence()

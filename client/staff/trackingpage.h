@@ -1,6 +1,7 @@
 #pragma once
 
 #include "acorn.pb.h"
+#include "clientstore.h"
 #include "result.h"
 #include "trackinggrid.h"
 
@@ -44,6 +45,10 @@ public:
         QList<wire::Assessment> assessments;
         qint64 nowMs = 0; // chooses the current half term the first time
         QString schoolName; // for the printed summary
+        // For the history of the selected cell's judgement: the synced assessments (with their
+        // history) and this device's unsent judgements with their states.
+        QList<wire::Assessment> assessmentHistory;
+        QList<client::AssessmentEdit> unsentAssessments;
         // The file of a media item's thumbnail on this device, or empty (the journal book).
         std::function<QString(const wire::Media &)> thumbnailPath;
     };
@@ -60,6 +65,8 @@ public:
     TrackingChartsView *charts() const { return m_charts; }
     QPushButton *recordButton() const { return m_record; }
     QPushButton *journalButton() const { return m_journalPdf; }
+    // The selected cell's judgement: its revisions, conflicts and this device's unsent one.
+    QListWidget *historyList() const { return m_history; }
     // Writes the grid shown as CSV (the Export button asks where).
     Status exportCsv(const QString &path) const;
     // Writes the grid shown as the class tracking summary PDF (client::TrackingReport).
@@ -82,6 +89,7 @@ private:
     void showEvidence();
     void showJudgementChoice();
     void showProgress();
+    void showHistory();
     // Asks for the dates of the journal book, then where to save it.
     void saveChildJournal();
     // Asks where to save, writes, and says how it went.
@@ -104,6 +112,7 @@ private:
     QPushButton *m_print;
     QPushButton *m_childPdf;
     QPushButton *m_journalPdf;
+    QListWidget *m_history;
     QTabWidget *m_tabs;
     TrackingChartsView *m_charts;
     client::TrackingGrid::Input m_input; // what the grid shown was built from

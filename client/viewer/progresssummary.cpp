@@ -78,14 +78,7 @@ ProgressSummary ProgressSummary::build(const QList<wire::Assessment> &assessment
             rowOf.insert(key, out.rows.size());
             out.rows.append(row);
         }
-        QString words = str(a.judgement());
-        if (const EyfsFramework::Scale *scale = framework.scaleOf(key)) {
-            for (const EyfsFramework::Judgement &j : scale->judgements) {
-                if (j.key == words)
-                    words = QCoreApplication::translate(
-                        "acorn::client::EyfsTags", j.title.toUtf8().constData());
-            }
-        }
+        const QString words = client::EyfsTags::judgementWords(key, str(a.judgement()));
         out.rows[rowOf.value(key)].judgements[terms.indexOf(str(a.half_term()))] = words;
     }
     std::stable_sort(out.rows.begin(), out.rows.end(), [&](const Row &a, const Row &b) {

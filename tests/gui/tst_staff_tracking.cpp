@@ -287,6 +287,65 @@ private slots:
                     .hasMatch());
     }
 
+    // The selected cell's assessment history: every revision, the conflict the server kept
+    // (not applied), and this device's own judgement that met a conflict, with what to do.
+    void showsTheHistoryAndConflictsOfAJudgement()
+    {
+        TrackingPage page;
+        TrackingPage::Data d = data();
+        wire::Assessment &a = d.assessments[0]; // Ava, M-DM-R, Autumn 2, secure, revision 3
+        const auto revision = [&](quint64 rev, const char *judgement, const char *by, int day,
+                                  bool conflict) {
+            wire::AssessmentRevision *h = a.add_history();
+            h->set_revision(rev);
+            h->set_judgement(judgement);
+            h->set_by_name(by);
+            h->set_at_ms(at(2026, 11, day, 10));
+            h->set_conflict(conflict);
+        };
+        revision(1, "not-yet", "Rob Reception", 6, false);
+        revision(1, "on-track", "Nina Nursery", 7, true); // based on revision 1, lost
+        revision(2, "on-track", "Rob Reception", 9, false);
+        revision(3, "secure", "Lee Lead", 12, false);
+        client::AssessmentEdit mine;
+        mine.assessment = a;
+        mine.assessment.clear_history();
+        mine.assessment.set_judgement("on-track");
+        mine.baseRevision = 2;
+        mine.state = QStringLiteral("conflict");
+        mine.reason = QStringLiteral("changed by Lee Lead since you last synced");
+        d.unsentAssessments = { mine };
+        d.assessmentHistory = { a };
+        page.showData(d);
+        page.classChooser()->setCurrentText(QStringLiteral("Reception"));
+        QVERIFY(page.historyList()->count() == 0);
+        const int maths = column(page, QStringLiteral("M"));
+        page.table()->setCurrentIndex(page.model()->index(0, maths)); // Ava, Mathematics
+        QStringList lines;
+        for (int i = 0; i < page.historyList()->count(); ++i)
+            lines << page.historyList()->item(i)->text();
+        const QLocale locale;
+        const auto when = [&](int day) {
+            return locale.toString(
+                QDateTime::fromMSecsSinceEpoch(at(2026, 11, day, 10), london), QLocale::ShortFormat);
+        };
+        QCOMPARE(lines,
+            (QStringList {
+                QStringLiteral("Revision 1: Not yet, by Rob Reception, %1").arg(when(6)),
+                QStringLiteral("Not applied (conflict with revision 1): On track, by Nina "
+                               "Nursery, %1")
+                    .arg(when(7)),
+                QStringLiteral("Revision 2: On track, by Rob Reception, %1").arg(when(9)),
+                QStringLiteral("Revision 3: Secure, by Lee Lead, %1").arg(when(12)),
+                QStringLiteral("On this device, in conflict with revision 3: On track (changed "
+                               "by Lee Lead since you last synced). Record a judgement again "
+                               "to settle it."),
+            }));
+        // Ben's cell has no judgement: nothing to list.
+        page.table()->setCurrentIndex(page.model()->index(1, maths));
+        QCOMPARE(page.historyList()->count(), 0);
+    }
+
     // The selected child's journal book: her observations in the chosen dates, oldest first,
     // with the thumbnail the device has; nobody else's.
     void printsTheChildsJournal()
