@@ -173,9 +173,9 @@ Words parseWords(const QStringList &args)
         QStringLiteral("next-steps"), QStringLiteral("tag"), QStringLiteral("totp"),
         QStringLiteral("from"), QStringLiteral("to"), QStringLiteral("half-term"),
         QStringLiteral("school"), QStringLiteral("item"), QStringLiteral("judgement") };
-    static const QSet<QString> flags = {QStringLiteral("password-stdin"), QStringLiteral("offline"),
-                                        QStringLiteral("draft"), QStringLiteral("publish"), QStringLiteral("thumbnail"),
-                                        QStringLiteral("elgs")};
+    static const QSet<QString> flags
+        = { QStringLiteral("password-stdin"), QStringLiteral("offline"), QStringLiteral("draft"),
+              QStringLiteral("publish"), QStringLiteral("thumbnail"), QStringLiteral("elgs") };
     Words w;
     for (int i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
@@ -651,7 +651,8 @@ private:
         e.assessment.set_half_term(halfTerm.toStdString());
         e.assessment.set_judgement(judgement.toStdString());
         for (const wire::Assessment &a : m_store->assessments(child)) {
-            if (a.item_key() == e.assessment.item_key() && a.half_term() == e.assessment.half_term())
+            if (a.item_key() == e.assessment.item_key()
+                && a.half_term() == e.assessment.half_term())
                 e.baseRevision = a.revision();
         }
         e.changeId = QUuid::createUuid().toString(QUuid::WithoutBraces);
@@ -678,9 +679,10 @@ private:
         }
         if (engine.error() != SyncError::None && state == QLatin1String("pending")) {
             print(result);
-            return error(QStringLiteral("%1 (the judgement is saved on this device and will be sent "
-                                        "at the next sync)")
-                             .arg(engine.errorString()),
+            return error(
+                QStringLiteral("%1 (the judgement is saved on this device and will be sent "
+                               "at the next sync)")
+                    .arg(engine.errorString()),
                 exitFor(engine.error()));
         }
         result.insert(QStringLiteral("state"), state);
@@ -688,8 +690,8 @@ private:
             result.insert(QStringLiteral("reason"), reason);
         print(result);
         if (state == QLatin1String("refused") || state == QLatin1String("conflict"))
-            return error(QStringLiteral("the server did not take the judgement: %1").arg(reason),
-                Refused);
+            return error(
+                QStringLiteral("the server did not take the judgement: %1").arg(reason), Refused);
         return Ok;
     }
 
@@ -797,7 +799,8 @@ private:
             const Result<int> pages = JournalBook::writePdf(in, out);
             if (!pages)
                 return error(pages.error(), Failure);
-            result.insert(QStringLiteral("entries"), static_cast<int>(JournalBook::entries(in).size()));
+            result.insert(
+                QStringLiteral("entries"), static_cast<int>(JournalBook::entries(in).size()));
             result.insert(QStringLiteral("pages"), pages.value());
             print(result);
             return Ok;
@@ -810,8 +813,10 @@ private:
                 device.calendar, device.zone, QDateTime::currentMSecsSinceEpoch())
                            .lastDay;
         }
-        const auto term = std::find_if(device.calendar.cbegin(), device.calendar.cend(),
-            [&](const wire::HalfTermInfo &h) { return QString::fromStdString(h.last_day()) == halfTerm; });
+        const auto term = std::find_if(
+            device.calendar.cbegin(), device.calendar.cend(), [&](const wire::HalfTermInfo &h) {
+                return QString::fromStdString(h.last_day()) == halfTerm;
+            });
         if (term == device.calendar.cend()) {
             return error(QStringLiteral("no half term ends on %1 in the school calendar on this "
                                         "device: give --half-term as the last day of one")
@@ -831,12 +836,12 @@ private:
                 : TrackingGrid::Columns::Areas;
             const TrackingGrid grid = TrackingGrid::build(device);
             if (grid.rows().isEmpty()) {
-                return error(QStringLiteral("no children of class %1 on this device")
-                                 .arg(device.className),
+                return error(
+                    QStringLiteral("no children of class %1 on this device").arg(device.className),
                     Failure);
             }
-            written = TrackingReport::writePdf(grid,
-                { school, device.className, QString::fromStdString(term->name()) }, out);
+            written = TrackingReport::writePdf(
+                grid, { school, device.className, QString::fromStdString(term->name()) }, out);
             result.insert(QStringLiteral("children"), static_cast<int>(grid.rows().size()));
         }
         if (!written)

@@ -47,9 +47,8 @@ QStringList AssessmentHistory::lines(const QList<wire::Assessment> &synced,
         for (const wire::AssessmentRevision &r : a.history()) {
             const QString words = EyfsTags::judgementWords(itemKey, str(r.judgement()));
             const QString who = str(r.by_name().empty() ? r.by_username() : r.by_name());
-            out.append((r.conflict()
-                    ? tr("Not applied (conflict with revision %1): %2, by %3, %4")
-                    : tr("Revision %1: %2, by %3, %4"))
+            out.append((r.conflict() ? tr("Not applied (conflict with revision %1): %2, by %3, %4")
+                                     : tr("Revision %1: %2, by %3, %4"))
                            .arg(r.revision())
                            .arg(words, who, when(r.at_ms())));
         }

@@ -52,7 +52,8 @@ QString mediaWithheldReason(const JournalBook::Input &input, const wire::Observa
     bool withdrawn = false;
     for (const wire::Media &m : o.media()) {
         otherChildren = otherChildren || m.withheld() == wire::OTHER_CHILDREN;
-        withdrawn = withdrawn || (m.withheld() != wire::NOT_WITHHELD && m.withheld() != wire::OTHER_CHILDREN);
+        withdrawn = withdrawn
+            || (m.withheld() != wire::NOT_WITHHELD && m.withheld() != wire::OTHER_CHILDREN);
     }
     if (const wire::Child *self = findChild(input.roster, input.child.ref());
         self && !self->consent_journal_media()) {
@@ -84,8 +85,8 @@ QImage thumbnailImage(const QString &path)
         QSize(kThumbWidth, kThumbHeight) * 2, Qt::KeepAspectRatio, Qt::SmoothTransformation);
 }
 
-QString mediaCell(const JournalBook::Input &input, const wire::Observation &o,
-    QHash<QString, QImage> *images)
+QString mediaCell(
+    const JournalBook::Input &input, const wire::Observation &o, QHash<QString, QImage> *images)
 {
     if (o.media_size() == 0)
         return {};
@@ -107,13 +108,13 @@ QString mediaCell(const JournalBook::Input &input, const wire::Observation &o,
             out += QStringLiteral("<span style=\"font-size: 8pt; color: #555555;\">[%1]</span> ")
                        .arg((m.kind() == wire::VIDEO ? tr("Video not on this device")
                                                      : tr("Photo not on this device"))
-                               .toHtmlEscaped());
+                                .toHtmlEscaped());
             continue;
         }
         const QString name = QStringLiteral("thumb:%1").arg(QString::fromStdString(m.id()));
         images->insert(name, image);
-        const QSize box = image.size().scaled(
-            QSize(kThumbWidth, kThumbHeight), Qt::KeepAspectRatio);
+        const QSize box
+            = image.size().scaled(QSize(kThumbWidth, kThumbHeight), Qt::KeepAspectRatio);
         out += QStringLiteral("<img src=\"%1\" width=\"%2\" height=\"%3\"> ")
                    .arg(name.toHtmlEscaped())
                    .arg(box.width())
@@ -137,9 +138,7 @@ QString textCell(const JournalBook::Input &input, const wire::Observation &o)
                       .arg(JournalBook::dateText(o.observed_at_ms(), input.zone).toHtmlEscaped());
     if (!o.author_name().empty()) {
         out += QStringLiteral(" <span style=\"color: #555555;\">%1</span>")
-                   .arg(tr("by %1")
-                            .arg(QString::fromStdString(o.author_name()))
-                            .toHtmlEscaped());
+                   .arg(tr("by %1").arg(QString::fromStdString(o.author_name())).toHtmlEscaped());
     }
     out += QStringLiteral("<br>%1").arg(paragraphs(o.text()));
     if (!o.next_steps().empty()) {
@@ -156,9 +155,7 @@ QString textCell(const JournalBook::Input &input, const wire::Observation &o)
     }
     if (!tags.isEmpty()) {
         out += QStringLiteral("<br><span style=\"font-size: 8pt; color: #2e5e3e;\">%1</span>")
-                   .arg(tr("Learning: %1")
-                            .arg(tags.join(QStringLiteral("; ")))
-                            .toHtmlEscaped());
+                   .arg(tr("Learning: %1").arg(tags.join(QStringLiteral("; "))).toHtmlEscaped());
     }
     return out;
 }
@@ -182,13 +179,15 @@ QList<PrintedReport::Block> render(const JournalBook::Input &input)
     };
 
     QString title = QStringLiteral("<html><body style=\"%1\">").arg(kBodyStyle);
-    title += QStringLiteral("<h2>%1</h2>").arg(tr("%1's learning journal").arg(name).toHtmlEscaped());
+    title
+        += QStringLiteral("<h2>%1</h2>").arg(tr("%1's learning journal").arg(name).toHtmlEscaped());
     QStringList where;
     if (!input.child.class_name().empty())
         where.append(QString::fromStdString(input.child.class_name()));
     if (!input.schoolName.isEmpty())
         where.append(input.schoolName);
-    const QDate from = input.from.isValid() || entries.isEmpty() ? input.from : dayOf(entries.first());
+    const QDate from
+        = input.from.isValid() || entries.isEmpty() ? input.from : dayOf(entries.first());
     const QDate to = input.to.isValid() || entries.isEmpty() ? input.to : dayOf(entries.last());
     if (from.isValid() && to.isValid())
         where.append(tr("%1 to %2").arg(longDate(from), longDate(to)));
@@ -241,9 +240,8 @@ QList<wire::Observation> JournalBook::entries(const Input &input)
             continue;
         out.append(o);
     }
-    std::stable_sort(out.begin(), out.end(), [](const auto &a, const auto &b) {
-        return a.observed_at_ms() < b.observed_at_ms();
-    });
+    std::stable_sort(out.begin(), out.end(),
+        [](const auto &a, const auto &b) { return a.observed_at_ms() < b.observed_at_ms(); });
     return out;
 }
 

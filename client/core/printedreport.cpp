@@ -45,7 +45,8 @@ QString PrintedReport::unwritable(const QString &path)
         .arg(path);
 }
 
-Result<int> PrintedReport::write(const QList<Block> &blocks, const QString &path, const Options &options)
+Result<int> PrintedReport::write(
+    const QList<Block> &blocks, const QString &path, const Options &options)
 {
     QFile::remove(path); // a stale report must not pass for a new one
     if (!QFileInfo(path).absoluteDir().exists())

@@ -35,7 +35,8 @@ public:
 
     // Writes the PDF (replacing any old file) and gives its number of pages; fails with a
     // message saying what to do.
-    static Result<int> write(const QList<Block> &blocks, const QString &path, const Options &options);
+    static Result<int> write(
+        const QList<Block> &blocks, const QString &path, const Options &options);
     // The message for a report that could not be written to `path`.
     static QString unwritable(const QString &path);
 };

@@ -404,8 +404,7 @@ void StaffWindow::showTracking()
     shown.unsentAssessments = m_store->assessmentOutbox();
     shown.nowMs = QDateTime::currentMSecsSinceEpoch();
     shown.schoolName = m_profile.schoolName;
-    shown.thumbnailPath = [loader = QPointer<client::MediaLoader>(m_loader)](
-                              const wire::Media &m) {
+    shown.thumbnailPath = [loader = QPointer<client::MediaLoader>(m_loader)](const wire::Media &m) {
         return loader ? loader->localPath(m, wire::THUMBNAIL) : QString();
     };
     m_tracking->showData(std::move(shown));

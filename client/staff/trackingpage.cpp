@@ -379,15 +379,13 @@ void TrackingPage::saveChildJournal()
     }
     from->setObjectName(QStringLiteral("journalFrom"));
     to->setObjectName(QStringLiteral("journalTo"));
-    const QDate shownEnd
-        = QDate::fromString(m_halfTerm->currentData().toString(), Qt::ISODate);
+    const QDate shownEnd = QDate::fromString(m_halfTerm->currentData().toString(), Qt::ISODate);
     to->setDate(shownEnd.isValid() ? shownEnd : QDate::currentDate());
     const QDate yearStart = m_data.calendar.isEmpty()
         ? QDate()
         : QDate::fromString(str(m_data.calendar.first().first_day()), Qt::ISODate);
     from->setDate(yearStart.isValid() ? yearStart : to->date().addYears(-1));
-    auto *buttons = new QDialogButtonBox(
-        QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     auto *form = new QFormLayout(&dialog);
@@ -399,8 +397,7 @@ void TrackingPage::saveChildJournal()
     const QDate first = from->date();
     const QDate last = to->date();
     saveAs(tr("Save the child's journal"), QStringLiteral("journal.pdf"), tr("PDF files (*.pdf)"),
-        [this, first, last](
-            const QString &path) { return exportChildJournal(path, first, last); });
+        [this, first, last](const QString &path) { return exportChildJournal(path, first, last); });
 }
 
 Status TrackingPage::exportChildJournal(

@@ -235,7 +235,8 @@ void JournalPage::showProgress()
 {
     const ProgressSummary progress = ProgressSummary::build(
         m_session.store().assessments(childRef()), m_session.store().calendar());
-    m_progressBox->setTitle(tr("How %1 is getting on").arg(QString::fromStdString(m_child.first_name())));
+    m_progressBox->setTitle(
+        tr("How %1 is getting on").arg(QString::fromStdString(m_child.first_name())));
     m_progress->clear();
     m_progress->setColumnCount(static_cast<int>(progress.halfTermNames.size()));
     m_progress->setRowCount(static_cast<int>(progress.rows.size()));

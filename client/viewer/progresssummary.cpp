@@ -70,8 +70,8 @@ ProgressSummary ProgressSummary::build(const QList<wire::Assessment> &assessment
             row.judgements = QStringList(terms.size(), QString());
             const EyfsFramework::Item *item = framework.item(key);
             if (item && item->kind == EyfsFramework::Kind::EarlyLearningGoal) {
-                row.words = tr("%1: %2").arg(client::EyfsTags::words(item->areaKey),
-                    client::EyfsTags::words(key));
+                row.words = tr("%1: %2").arg(
+                    client::EyfsTags::words(item->areaKey), client::EyfsTags::words(key));
             } else {
                 row.words = client::EyfsTags::words(key);
             }

@@ -294,15 +294,15 @@ private slots:
         TrackingPage page;
         TrackingPage::Data d = data();
         wire::Assessment &a = d.assessments[0]; // Ava, M-DM-R, Autumn 2, secure, revision 3
-        const auto revision = [&](quint64 rev, const char *judgement, const char *by, int day,
-                                  bool conflict) {
-            wire::AssessmentRevision *h = a.add_history();
-            h->set_revision(rev);
-            h->set_judgement(judgement);
-            h->set_by_name(by);
-            h->set_at_ms(at(2026, 11, day, 10));
-            h->set_conflict(conflict);
-        };
+        const auto revision
+            = [&](quint64 rev, const char *judgement, const char *by, int day, bool conflict) {
+                  wire::AssessmentRevision *h = a.add_history();
+                  h->set_revision(rev);
+                  h->set_judgement(judgement);
+                  h->set_by_name(by);
+                  h->set_at_ms(at(2026, 11, day, 10));
+                  h->set_conflict(conflict);
+              };
         revision(1, "not-yet", "Rob Reception", 6, false);
         revision(1, "on-track", "Nina Nursery", 7, true); // based on revision 1, lost
         revision(2, "on-track", "Rob Reception", 9, false);
@@ -326,8 +326,8 @@ private slots:
             lines << page.historyList()->item(i)->text();
         const QLocale locale;
         const auto when = [&](int day) {
-            return locale.toString(
-                QDateTime::fromMSecsSinceEpoch(at(2026, 11, day, 10), london), QLocale::ShortFormat);
+            return locale.toString(QDateTime::fromMSecsSinceEpoch(at(2026, 11, day, 10), london),
+                QLocale::ShortFormat);
         };
         QCOMPARE(lines,
             (QStringList {

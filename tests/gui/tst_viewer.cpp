@@ -25,6 +25,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QGroupBox>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -33,12 +34,11 @@
 #include <QMessageBox>
 #include <QPainter>
 #include <QProcess>
-#include <QGroupBox>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QTableWidget>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
@@ -576,21 +576,26 @@ private slots:
         if (past.isEmpty() || future.isEmpty())
             QSKIP("today is outside the test school's calendar: no released and unreleased half "
                   "terms to judge");
-        const auto assess = [&](const QString &who, const QString &user, const QString &child,
-                                const QString &item, const QString &term, const QString &judgement) {
-            const CliResult r = runCli(m_server, staffProfile(who), user, kStaffPassword,
-                { QStringLiteral("assess"), QStringLiteral("--child"), child, QStringLiteral("--item"),
-                    item, QStringLiteral("--half-term"), term, QStringLiteral("--judgement"), judgement });
-            return r.exitCode == 0 ? QString() : QString::fromUtf8(r.err);
-        };
-        QCOMPARE(assess(QStringLiteral("rob"), QStringLiteral("rob.reception"), QStringLiteral("C003"),
-                     QStringLiteral("CL-DM-R"), past, QStringLiteral("on-track")),
+        const auto assess
+            = [&](const QString &who, const QString &user, const QString &child,
+                  const QString &item, const QString &term, const QString &judgement) {
+                  const CliResult r = runCli(m_server, staffProfile(who), user, kStaffPassword,
+                      { QStringLiteral("assess"), QStringLiteral("--child"), child,
+                          QStringLiteral("--item"), item, QStringLiteral("--half-term"), term,
+                          QStringLiteral("--judgement"), judgement });
+                  return r.exitCode == 0 ? QString() : QString::fromUtf8(r.err);
+              };
+        QCOMPARE(
+            assess(QStringLiteral("rob"), QStringLiteral("rob.reception"), QStringLiteral("C003"),
+                QStringLiteral("CL-DM-R"), past, QStringLiteral("on-track")),
             QString());
-        QCOMPARE(assess(QStringLiteral("rob"), QStringLiteral("rob.reception"), QStringLiteral("C003"),
-                     QStringLiteral("M-DM-R"), future, QStringLiteral("secure")),
+        QCOMPARE(
+            assess(QStringLiteral("rob"), QStringLiteral("rob.reception"), QStringLiteral("C003"),
+                QStringLiteral("M-DM-R"), future, QStringLiteral("secure")),
             QString());
-        QCOMPARE(assess(QStringLiteral("nina"), QStringLiteral("nina.nursery"), QStringLiteral("C002"),
-                     QStringLiteral("CL-DM-34"), past, QStringLiteral("secure")),
+        QCOMPARE(
+            assess(QStringLiteral("nina"), QStringLiteral("nina.nursery"), QStringLiteral("C002"),
+                QStringLiteral("CL-DM-34"), past, QStringLiteral("secure")),
             QString());
 
         // The school has not turned parent visibility on: nothing.

@@ -221,7 +221,8 @@ private slots:
     }
 
     // The judgements a parent was sent, as the viewer lays them out: a row per item judged, by
-    // area then item in the framework's order, a column per half term in the calendar's order, plain words.
+    // area then item in the framework's order, a column per half term in the calendar's order,
+    // plain words.
     void progressSummaryInPlainWords()
     {
         QList<wire::HalfTermInfo> calendar;
@@ -242,19 +243,24 @@ private slots:
         };
         // Sent in no particular order; one item the framework does not know, one judgement
         // not on the scale: both shown as written, never dropped.
-        const ProgressSummary p = ProgressSummary::build({ judged("M-DM-R", "2027-02-12", "secure"),
-            judged("CL-DM-R", "2026-10-23", "on-track"), judged("M-DM-R", "2026-10-23", "not-yet"),
-            judged("M-ELG-01", "2027-02-12", "expected"), judged("XX-OWN", "2026-10-23", "wow") },
+        const ProgressSummary p = ProgressSummary::build(
+            { judged("M-DM-R", "2027-02-12", "secure"), judged("CL-DM-R", "2026-10-23", "on-track"),
+                judged("M-DM-R", "2026-10-23", "not-yet"),
+                judged("M-ELG-01", "2027-02-12", "expected"),
+                judged("XX-OWN", "2026-10-23", "wow") },
             calendar);
-        QCOMPARE(p.halfTermNames, (QStringList { QStringLiteral("Autumn 1"), QStringLiteral("Spring 1") }));
+        QCOMPARE(p.halfTermNames,
+            (QStringList { QStringLiteral("Autumn 1"), QStringLiteral("Spring 1") }));
         QCOMPARE(p.rows.size(), 4);
-        QCOMPARE(p.rows.at(0).words, QStringLiteral("Communication and language: children in reception"));
+        QCOMPARE(p.rows.at(0).words,
+            QStringLiteral("Communication and language: children in reception"));
         QCOMPARE(p.rows.at(0).judgements, (QStringList { QStringLiteral("On track"), QString() }));
         // Within an area, the framework's order: the Early Learning Goals, then the bands.
         QCOMPARE(p.rows.at(1).words, QStringLiteral("Mathematics: Number"));
         QCOMPARE(p.rows.at(1).judgements, (QStringList { QString(), QStringLiteral("Expected") }));
         QCOMPARE(p.rows.at(2).words, QStringLiteral("Mathematics: children in reception"));
-        QCOMPARE(p.rows.at(2).judgements, (QStringList { QStringLiteral("Not yet"), QStringLiteral("Secure") }));
+        QCOMPARE(p.rows.at(2).judgements,
+            (QStringList { QStringLiteral("Not yet"), QStringLiteral("Secure") }));
         QCOMPARE(p.rows.at(3).words, QStringLiteral("XX-OWN"));
         QCOMPARE(p.rows.at(3).judgements, (QStringList { QStringLiteral("wow"), QString() }));
         QVERIFY(ProgressSummary::build({}, calendar).isEmpty());

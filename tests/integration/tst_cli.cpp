@@ -195,8 +195,10 @@ private slots:
         QProcess p;
         p.start(QStringLiteral("pdfimages"), { QStringLiteral("-list"), pdf });
         p.waitForFinished(60000);
-        return static_cast<int>(
-            QString::fromUtf8(p.readAllStandardOutput()).split(QLatin1Char('\n'), Qt::SkipEmptyParts).size()) - 2;
+        return static_cast<int>(QString::fromUtf8(p.readAllStandardOutput())
+                                    .split(QLatin1Char('\n'), Qt::SkipEmptyParts)
+                                    .size())
+            - 2;
     }
 
     // acorn-cli report: the journal book, the child's summary and the class summary as PDFs,
@@ -224,7 +226,8 @@ private slots:
             { QStringLiteral("--photo"), photo, QStringLiteral("--tag"), QStringLiteral("EAD"),
                 QStringLiteral("--note"), QStringLiteral("BOOKNOTE staff only") });
         observe(QStringLiteral("C001"), QStringLiteral("BOOK second: Ava counted conkers"),
-            QStringLiteral("2026-10-01T11:00:00"), { QStringLiteral("--tag"), QStringLiteral("M") });
+            QStringLiteral("2026-10-01T11:00:00"),
+            { QStringLiteral("--tag"), QStringLiteral("M") });
         observe(QStringLiteral("C002"), QStringLiteral("BOOK Ben alone at the sand tray"),
             QStringLiteral("2026-09-20T09:30:00"), {});
         // Ben's family has not agreed to his image in other journals: text yes, photo no.
@@ -243,7 +246,8 @@ private slots:
         CliResult r = cli(lead,
             { QStringLiteral("report"), QStringLiteral("journal"), QStringLiteral("--child"),
                 QStringLiteral("C001"), QStringLiteral("--from"), QStringLiteral("2026-09-01"),
-                QStringLiteral("--to"), QStringLiteral("2026-12-31"), QStringLiteral("--out"), book });
+                QStringLiteral("--to"), QStringLiteral("2026-12-31"), QStringLiteral("--out"),
+                book });
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(object(r.out).value(QStringLiteral("entries")).toInt(), 3);
         QCOMPARE(object(r.out).value(QStringLiteral("pages")).toInt(), 1);
@@ -275,8 +279,10 @@ private slots:
                 QStringLiteral("--offline"), QStringLiteral("--out"), cls });
         QVERIFY2(r.exitCode == 0, r.err.constData());
         text = pdfText(cls);
-        QVERIFY2(text.contains(QStringLiteral("Nursery: Autumn 1 tracking summary")), qPrintable(text));
-        QVERIFY(text.contains(QStringLiteral("Ava Brown")) && text.contains(QStringLiteral("Ben Okafor")));
+        QVERIFY2(
+            text.contains(QStringLiteral("Nursery: Autumn 1 tracking summary")), qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("Ava Brown"))
+            && text.contains(QStringLiteral("Ben Okafor")));
         QVERIFY(!text.contains(QStringLiteral("Cal Brown"))); // Reception
         const QString summary = out + QStringLiteral("/ava-summary.pdf");
         r = cli(lead,
@@ -290,15 +296,20 @@ private slots:
         QVERIFY(!text.contains(QStringLiteral("Autumn 2")));
 
         // Mistakes are usage errors or clear refusals.
-        QCOMPARE(cli(lead, { QStringLiteral("report"), QStringLiteral("journal"), QStringLiteral("--out"), book })
+        QCOMPARE(cli(lead,
+                     { QStringLiteral("report"), QStringLiteral("journal"), QStringLiteral("--out"),
+                         book })
                      .exitCode,
             2);
-        QCOMPARE(cli(lead, { QStringLiteral("report"), QStringLiteral("poster"), QStringLiteral("--out"), book })
+        QCOMPARE(cli(lead,
+                     { QStringLiteral("report"), QStringLiteral("poster"), QStringLiteral("--out"),
+                         book })
                      .exitCode,
             2);
         r = cli(lead,
             { QStringLiteral("report"), QStringLiteral("journal"), QStringLiteral("--child"),
-                QStringLiteral("C999"), QStringLiteral("--offline"), QStringLiteral("--out"), book });
+                QStringLiteral("C999"), QStringLiteral("--offline"), QStringLiteral("--out"),
+                book });
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains("C999"));
         QVERIFY(!QFileInfo::exists(book)); // no stale report left to pass for a new one
@@ -318,17 +329,26 @@ private slots:
         const QStringList base { QStringLiteral("assess"), QStringLiteral("--child"),
             QStringLiteral("C001"), QStringLiteral("--item"), QStringLiteral("M-DM-34"),
             QStringLiteral("--half-term"), QStringLiteral("2026-10-23") };
-        CliResult r = cli(lead, base + QStringList { QStringLiteral("--judgement"), QStringLiteral("on-track") });
+        CliResult r = cli(
+            lead, base + QStringList { QStringLiteral("--judgement"), QStringLiteral("on-track") });
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QCOMPARE(object(r.out).value(QStringLiteral("state")).toString(), QStringLiteral("accepted"));
+        QCOMPARE(
+            object(r.out).value(QStringLiteral("state")).toString(), QStringLiteral("accepted"));
         // An amendment, based on the revision this device now holds (no conflict).
-        r = cli(lead, base + QStringList { QStringLiteral("--judgement"), QStringLiteral("secure") });
+        r = cli(
+            lead, base + QStringList { QStringLiteral("--judgement"), QStringLiteral("secure") });
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QCOMPARE(object(r.out).value(QStringLiteral("state")).toString(), QStringLiteral("accepted"));
-        r = cli(lead, base + QStringList { QStringLiteral("--judgement"), QStringLiteral("brilliant") });
+        QCOMPARE(
+            object(r.out).value(QStringLiteral("state")).toString(), QStringLiteral("accepted"));
+        r = cli(lead,
+            base + QStringList { QStringLiteral("--judgement"), QStringLiteral("brilliant") });
         QCOMPARE(r.exitCode, 6);
         QVERIFY2(r.err.contains("brilliant"), r.err.constData());
-        QCOMPARE(cli(lead, { QStringLiteral("assess"), QStringLiteral("--child"), QStringLiteral("C001") }).exitCode, 2);
+        QCOMPARE(
+            cli(lead,
+                { QStringLiteral("assess"), QStringLiteral("--child"), QStringLiteral("C001") })
+                .exitCode,
+            2);
 
         const QString summary = m_server.scratch() + QStringLiteral("/reports/ava-judged.pdf");
         r = cli(lead,
@@ -336,7 +356,8 @@ private slots:
                 QStringLiteral("C001"), QStringLiteral("--half-term"), QStringLiteral("2026-10-23"),
                 QStringLiteral("--offline"), QStringLiteral("--out"), summary });
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QVERIFY2(pdfText(summary).contains(QStringLiteral("Secure 1")), qPrintable(pdfText(summary)));
+        QVERIFY2(
+            pdfText(summary).contains(QStringLiteral("Secure 1")), qPrintable(pdfText(summary)));
     }
 
     // A damaged local store: acorn-cli says so on standard error, and the observation saved

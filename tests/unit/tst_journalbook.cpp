@@ -48,10 +48,9 @@ class TestJournalBook : public QObject
 
     static int pageCount(const QString &pdf)
     {
-        const QRegularExpressionMatch m
-            = QRegularExpression(QStringLiteral("^Pages:\\s+(\\d+)"),
-                QRegularExpression::MultilineOption)
-                  .match(run(QStringLiteral("pdfinfo"), { pdf }));
+        const QRegularExpressionMatch m = QRegularExpression(
+            QStringLiteral("^Pages:\\s+(\\d+)"), QRegularExpression::MultilineOption)
+                                              .match(run(QStringLiteral("pdfinfo"), { pdf }));
         return m.hasMatch() ? m.captured(1).toInt() : -1;
     }
 
@@ -137,8 +136,7 @@ class TestJournalBook : public QObject
         const QList<QString> tags = { QStringLiteral("CL"), QStringLiteral("PSED"),
             QStringLiteral("PD"), QStringLiteral("L"), QStringLiteral("M"), QStringLiteral("UW"),
             QStringLiteral("EAD"), QStringLiteral("COEL-PE"), QStringLiteral("M-ELG-01") };
-        const qint64 start
-            = QDateTime(QDate(2026, 9, 2), QTime(9, 0), london).toMSecsSinceEpoch();
+        const qint64 start = QDateTime(QDate(2026, 9, 2), QTime(9, 0), london).toMSecsSinceEpoch();
         const qint64 day = 24 * 3600 * 1000;
         QList<wire::Observation> all;
         // Ava's year: 190 observations, each with one to three photos, some with a video.
@@ -155,15 +153,14 @@ class TestJournalBook : public QObject
             if (i % 23 == 11)
                 refs.append(QStringLiteral("R3")); // with a child who must not appear
             wire::Observation o = observation(caption.trimmed(),
-                start + static_cast<qint64>(i) * 330 * day / 190 + static_cast<qint64>(rng.bounded(6 * 3600)) * 1000,
+                start + static_cast<qint64>(i) * 330 * day / 190
+                    + static_cast<qint64>(rng.bounded(6 * 3600)) * 1000,
                 refs);
             for (int t = 0, n = 1 + static_cast<int>(rng.bounded(3)); t < n; ++t)
                 o.add_eyfs_tags(tags.at(static_cast<int>(rng.bounded(tags.size()))).toStdString());
             if (rng.bounded(3) == 0)
-                o.set_next_steps(QStringLiteral("Next %1: %2")
-                                     .arg(i)
-                                     .arg(sentence(rng))
-                                     .toStdString());
+                o.set_next_steps(
+                    QStringLiteral("Next %1: %2").arg(i).arg(sentence(rng)).toStdString());
             const int photos = 1 + static_cast<int>(rng.bounded(3));
             for (int m = 0; m < photos; ++m) {
                 wire::Media *media = o.add_media();
@@ -202,8 +199,9 @@ class TestJournalBook : public QObject
         // The cache's order is not the book's.
         std::shuffle(all.begin(), all.end(), std::mt19937(seed));
         y.input.observations = all;
-        y.input.thumbnailPath
-            = [this](const wire::Media &m) { return m_thumbs.value(QString::fromStdString(m.id())); };
+        y.input.thumbnailPath = [this](const wire::Media &m) {
+            return m_thumbs.value(QString::fromStdString(m.id()));
+        };
         return y;
     }
 
@@ -229,9 +227,8 @@ private slots:
 
         // entries(): the child's published observations in the range, oldest first.
         QList<wire::Observation> expected = y.expected;
-        std::sort(expected.begin(), expected.end(), [](const auto &a, const auto &b) {
-            return a.observed_at_ms() < b.observed_at_ms();
-        });
+        std::sort(expected.begin(), expected.end(),
+            [](const auto &a, const auto &b) { return a.observed_at_ms() < b.observed_at_ms(); });
         const QList<wire::Observation> entries = JournalBook::entries(y.input);
         QCOMPARE(entries.size(), expected.size());
         for (qsizetype i = 0; i < entries.size(); ++i)
@@ -303,7 +300,8 @@ private slots:
         y.input.to = QDate(2026, 9, 30);
         const QString pdf = m_dir.filePath(QStringLiteral("september.pdf"));
         QVERIFY(JournalBook::writePdf(y.input, pdf));
-        const QString text = normalised(run(QStringLiteral("pdftotext"), { pdf, QStringLiteral("-") }));
+        const QString text
+            = normalised(run(QStringLiteral("pdftotext"), { pdf, QStringLiteral("-") }));
         QVERIFY(text.contains(QStringLiteral("not on this device")));
         QVERIFY(!text.contains(QStringLiteral("Entry 189")));
         QCOMPARE(run(QStringLiteral("pdfimages"), { QStringLiteral("-list"), pdf })
@@ -324,7 +322,8 @@ private slots:
     void unwritablePathIsReported()
     {
         const Year y = generatedYear(1);
-        const Status s = Status::from(JournalBook::writePdf(y.input, m_dir.filePath(QStringLiteral("no/such/dir/j.pdf"))));
+        const Status s = Status::from(
+            JournalBook::writePdf(y.input, m_dir.filePath(QStringLiteral("no/such/dir/j.pdf"))));
         QVERIFY(!s.ok());
         QVERIFY(s.error().contains(QStringLiteral("could not be written")));
     }
