@@ -1,11 +1,16 @@
 #include "clicommands.h"
 
 #include "clientstore.h"
+#include "journalbook.h"
+#include "medialoader.h"
 #include "mediapipeline.h"
 #include "roles.h"
+#include "rostersummary.h"
 #include "syncengine.h"
 #include "timeutil.h"
 #include "tlspin.h"
+#include "trackinggrid.h"
+#include "trackingreport.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -52,6 +57,17 @@ commands:
   media ID --out FILE [--thumbnail]
   activate --code CODE          (new password from standard input)
   release CLASS [--through YYYY-MM-DD]   (EYFS lead)
+  assess --child REF --item KEY --half-term YYYY-MM-DD --judgement KEY [--offline]
+          records a judgement (e.g. --item M-DM-R --judgement on-track) for the half term
+          ending on that day; amends the one this device last synced
+  report journal --child REF [--from YYYY-MM-DD] [--to YYYY-MM-DD] --out FILE.pdf
+  report summary --child REF [--half-term YYYY-MM-DD] --out FILE.pdf
+  report class CLASS [--half-term YYYY-MM-DD] [--elgs] --out FILE.pdf
+          [--school NAME] [--offline]
+          PDF reports: a child's journal book, a child's summary of learning through a half
+          term (given by its last day; default: the current one), a class tracking summary
+          (areas of learning, or Early Learning Goals with --elgs). They sync first and fetch
+          the thumbnails the book needs; with --offline they use only what this device has.
 exit codes: 0 ok, 2 usage, 3 authentication failed, 4 TLS failure or fingerprint mismatch,
             5 server unreachable, 6 refused
 )";
@@ -154,9 +170,12 @@ Words parseWords(const QStringList &args)
         QStringLiteral("text"), QStringLiteral("note"), QStringLiteral("photo"),
         QStringLiteral("video"), QStringLiteral("observed-at"), QStringLiteral("out"),
         QStringLiteral("code"), QStringLiteral("through"), QStringLiteral("add-photo"),
-        QStringLiteral("next-steps"), QStringLiteral("tag"), QStringLiteral("totp") };
-    static const QSet<QString> flags = {QStringLiteral("password-stdin"), QStringLiteral("offline"),
-                                        QStringLiteral("draft"), QStringLiteral("publish"), QStringLiteral("thumbnail")};
+        QStringLiteral("next-steps"), QStringLiteral("tag"), QStringLiteral("totp"),
+        QStringLiteral("from"), QStringLiteral("to"), QStringLiteral("half-term"),
+        QStringLiteral("school"), QStringLiteral("item"), QStringLiteral("judgement") };
+    static const QSet<QString> flags
+        = { QStringLiteral("password-stdin"), QStringLiteral("offline"), QStringLiteral("draft"),
+              QStringLiteral("publish"), QStringLiteral("thumbnail"), QStringLiteral("elgs") };
     Words w;
     for (int i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
@@ -235,6 +254,10 @@ public:
             return activate();
         if (m_command == QLatin1String("release"))
             return release();
+        if (m_command == QLatin1String("report"))
+            return report();
+        if (m_command == QLatin1String("assess"))
+            return assess();
         return usage(QStringLiteral("unknown command '%1'").arg(m_command));
     }
 
@@ -612,6 +635,221 @@ private:
         return Ok;
     }
 
+    // ---- assess: a judgement, queued durably, then sent like an observation.
+    int assess()
+    {
+        const QString child = m_w.one(QStringLiteral("child"));
+        const QString item = m_w.one(QStringLiteral("item"));
+        const QString halfTerm = m_w.one(QStringLiteral("half-term"));
+        const QString judgement = m_w.one(QStringLiteral("judgement"));
+        if (child.isEmpty() || item.isEmpty() || halfTerm.isEmpty() || judgement.isEmpty())
+            return usage(QStringLiteral(
+                "assess needs --child REF --item KEY --half-term YYYY-MM-DD --judgement KEY"));
+        AssessmentEdit e;
+        e.assessment.set_child_ref(child.toStdString());
+        e.assessment.set_item_key(item.toStdString());
+        e.assessment.set_half_term(halfTerm.toStdString());
+        e.assessment.set_judgement(judgement.toStdString());
+        for (const wire::Assessment &a : m_store->assessments(child)) {
+            if (a.item_key() == e.assessment.item_key()
+                && a.half_term() == e.assessment.half_term())
+                e.baseRevision = a.revision();
+        }
+        e.changeId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        e.queuedAt = QDateTime::currentMSecsSinceEpoch();
+        if (Status s = m_store->queueAssessment(e); !s)
+            return error(s.error(), Failure);
+        QJsonObject result { { QStringLiteral("child"), child }, { QStringLiteral("item"), item },
+            { QStringLiteral("half_term"), halfTerm }, { QStringLiteral("judgement"), judgement },
+            { QStringLiteral("state"), QStringLiteral("queued") } };
+        if (m_w.flags.contains(QStringLiteral("offline"))) {
+            print(result);
+            return Ok;
+        }
+        if (int rc = needPassword(); rc != Ok)
+            return rc;
+        SyncEngine &engine = sync(options(true, true));
+        QString state = QStringLiteral("accepted");
+        QString reason;
+        for (const AssessmentEdit &left : m_store->assessmentOutbox()) {
+            if (left.changeId == e.changeId) {
+                state = left.state;
+                reason = left.reason;
+            }
+        }
+        if (engine.error() != SyncError::None && state == QLatin1String("pending")) {
+            print(result);
+            return error(
+                QStringLiteral("%1 (the judgement is saved on this device and will be sent "
+                               "at the next sync)")
+                    .arg(engine.errorString()),
+                exitFor(engine.error()));
+        }
+        result.insert(QStringLiteral("state"), state);
+        if (!reason.isEmpty())
+            result.insert(QStringLiteral("reason"), reason);
+        print(result);
+        if (state == QLatin1String("refused") || state == QLatin1String("conflict"))
+            return error(
+                QStringLiteral("the server did not take the judgement: %1").arg(reason), Refused);
+        return Ok;
+    }
+
+    // ---- report
+    std::optional<QDate> dateOption(const QString &name, QString *problem)
+    {
+        if (!m_w.options.contains(name))
+            return QDate();
+        const QDate d = QDate::fromString(m_w.one(name), Qt::ISODate);
+        if (!d.isValid()) {
+            *problem = QStringLiteral("--%1 must be a date YYYY-MM-DD").arg(name);
+            return std::nullopt;
+        }
+        return d;
+    }
+
+    // Fetches the thumbnails the journal book prints that this device does not have yet.
+    void fetchThumbnails(MediaLoader &loader, const QList<wire::Observation> &entries)
+    {
+        int waiting = 0;
+        QEventLoop loop;
+        const auto done = [&] {
+            if (--waiting == 0)
+                loop.quit();
+        };
+        QObject::connect(&loader, &MediaLoader::ready, &loop, done);
+        QObject::connect(&loader, &MediaLoader::failed, &loop, done);
+        for (const wire::Observation &o : entries) {
+            for (int i = 0; i < std::min(o.media_size(), JournalBook::kThumbnailsPerEntry); ++i) {
+                const wire::Media &m = o.media(i);
+                if (m.withheld() != wire::NOT_WITHHELD || !m.available()
+                    || !loader.localPath(m, wire::THUMBNAIL).isEmpty()) {
+                    continue;
+                }
+                ++waiting;
+                loader.request(m, wire::THUMBNAIL);
+            }
+        }
+        if (waiting > 0)
+            loop.exec();
+    }
+
+    int report()
+    {
+        const QString kind = m_w.positional.value(1);
+        const QString out = m_w.one(QStringLiteral("out"));
+        if (kind != QLatin1String("journal") && kind != QLatin1String("summary")
+            && kind != QLatin1String("class"))
+            return usage(QStringLiteral("report needs journal, summary or class"));
+        if (out.isEmpty())
+            return usage(QStringLiteral("report needs --out FILE"));
+        const QString childRef = m_w.one(QStringLiteral("child"));
+        if (kind != QLatin1String("class") && childRef.isEmpty())
+            return usage(QStringLiteral("report %1 needs --child REF").arg(kind));
+        if (kind == QLatin1String("class") && m_w.positional.size() != 3)
+            return usage(QStringLiteral("report class needs a CLASS"));
+        QString problem;
+        const auto from = dateOption(QStringLiteral("from"), &problem);
+        const auto to = dateOption(QStringLiteral("to"), &problem);
+        if (!from || !to)
+            return usage(problem);
+        QFile::remove(out); // a stale report must not pass for a new one
+
+        const bool offline = m_w.flags.contains(QStringLiteral("offline"));
+        QByteArray token;
+        if (!offline) {
+            if (int rc = needPassword(); rc != Ok)
+                return rc;
+            SyncEngine &e = sync(options(true, true));
+            if (e.error() != SyncError::None)
+                return syncFailure(e);
+            token = e.report().newToken;
+        }
+        TrackingGrid::Input device = TrackingGrid::fromDevice(*m_store);
+        const auto child = std::find_if(device.roster.cbegin(), device.roster.cend(),
+            [&](const wire::Child &c) { return QString::fromStdString(c.ref()) == childRef; });
+        if (kind != QLatin1String("class") && child == device.roster.cend()) {
+            return error(QStringLiteral("child %1 is not on this device: check the reference, or "
+                                        "sync (without --offline) first")
+                             .arg(childRef),
+                Failure);
+        }
+        const QString school = m_w.one(QStringLiteral("school"));
+        QJsonObject result { { QStringLiteral("report"), kind }, { QStringLiteral("out"), out } };
+
+        if (kind == QLatin1String("journal")) {
+            JournalBook::Input in;
+            in.child = *child;
+            in.schoolName = school;
+            in.from = *from;
+            in.to = *to;
+            in.zone = device.zone;
+            in.observations = device.observations;
+            in.roster = device.roster;
+            MediaLoader loader(*m_store, QDir(m_profile).absoluteFilePath(QStringLiteral("media")));
+            if (!offline) {
+                SyncOptions signIn = options(false, false);
+                signIn.password.clear();
+                signIn.token = token;
+                loader.setSignIn(signIn);
+                fetchThumbnails(loader, JournalBook::entries(in));
+            }
+            in.thumbnailPath
+                = [&loader](const wire::Media &m) { return loader.localPath(m, wire::THUMBNAIL); };
+            const Result<int> pages = JournalBook::writePdf(in, out);
+            if (!pages)
+                return error(pages.error(), Failure);
+            result.insert(
+                QStringLiteral("entries"), static_cast<int>(JournalBook::entries(in).size()));
+            result.insert(QStringLiteral("pages"), pages.value());
+            print(result);
+            return Ok;
+        }
+
+        // The summaries: a half term of the calendar, by its last day.
+        QString halfTerm = m_w.one(QStringLiteral("half-term"));
+        if (halfTerm.isEmpty()) {
+            halfTerm = CountingPeriod::current(
+                device.calendar, device.zone, QDateTime::currentMSecsSinceEpoch())
+                           .lastDay;
+        }
+        const auto term = std::find_if(
+            device.calendar.cbegin(), device.calendar.cend(), [&](const wire::HalfTermInfo &h) {
+                return QString::fromStdString(h.last_day()) == halfTerm;
+            });
+        if (term == device.calendar.cend()) {
+            return error(QStringLiteral("no half term ends on %1 in the school calendar on this "
+                                        "device: give --half-term as the last day of one")
+                             .arg(halfTerm.isEmpty() ? QStringLiteral("(none)") : halfTerm),
+                Failure);
+        }
+        device.halfTermLastDay = halfTerm;
+        result.insert(QStringLiteral("half_term"), QString::fromStdString(term->name()));
+        Status written;
+        if (kind == QLatin1String("summary")) {
+            device.className = QString::fromStdString(child->class_name());
+            written = TrackingReport::writeChildSummaryPdf(device, childRef, school, out);
+        } else {
+            device.className = m_w.positional[2];
+            device.columns = m_w.flags.contains(QStringLiteral("elgs"))
+                ? TrackingGrid::Columns::EarlyLearningGoals
+                : TrackingGrid::Columns::Areas;
+            const TrackingGrid grid = TrackingGrid::build(device);
+            if (grid.rows().isEmpty()) {
+                return error(
+                    QStringLiteral("no children of class %1 on this device").arg(device.className),
+                    Failure);
+            }
+            written = TrackingReport::writePdf(
+                grid, { school, device.className, QString::fromStdString(term->name()) }, out);
+            result.insert(QStringLiteral("children"), static_cast<int>(grid.rows().size()));
+        }
+        if (!written)
+            return error(written.error(), Failure);
+        print(result);
+        return Ok;
+    }
+
     Words m_w;
     QString m_command;
     QString m_host;
@@ -624,6 +862,12 @@ private:
 };
 
 } // namespace
+
+bool needsGui(const QStringList &arguments)
+{
+    const Words w = parseWords(arguments.mid(1));
+    return w.error.isEmpty() && w.positional.value(0) == QLatin1String("report");
+}
 
 int run(const QStringList &arguments)
 {

@@ -36,6 +36,17 @@ QString EyfsTags::words(const QString &key)
     return key;
 }
 
+QString EyfsTags::judgementWords(const QString &itemKey, const QString &judgement)
+{
+    if (const EyfsFramework::Scale *scale = EyfsFramework::standard().scaleOf(itemKey)) {
+        for (const EyfsFramework::Judgement &j : scale->judgements) {
+            if (j.key == judgement)
+                return translated(j.title);
+        }
+    }
+    return judgement;
+}
+
 QString EyfsTags::areaKey(const QString &tag)
 {
     return EyfsFramework::standard().areaKeyOf(tag);

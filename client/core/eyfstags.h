@@ -33,6 +33,9 @@ public:
     // The key of the area (or characteristic) a tag counts under ("CL-ELG-02" -> "CL",
     // "COEL-PE-1" -> "COEL-PE"); an unknown tag under no area is returned trimmed.
     static QString areaKey(const QString &tag);
+    // The words of a judgement on an item's scale ("on-track" -> "On track"); a judgement the
+    // scale does not have is shown as written.
+    static QString judgementWords(const QString &itemKey, const QString &judgement);
     // "Prime area", "Specific area", "Characteristic of effective learning" (translated).
     static QString kindWords(Kind kind);
 };

@@ -1,5 +1,7 @@
 #include "trackinggrid.h"
 
+#include "clientstore.h"
+
 #include "rostersummary.h"
 
 #include <QCoreApplication>
@@ -251,6 +253,37 @@ QVariant TrackingGridModel::headerData(int section, Qt::Orientation orientation,
         return {};
     const wire::Child &c = m_grid.rows().at(section).child;
     return QStringLiteral("%1 %2").arg(str(c.first_name()), str(c.last_name()));
+}
+
+TrackingGrid::Input TrackingGrid::fromDevice(ClientStore &store)
+{
+    Input in;
+    in.roster = store.roster();
+    in.calendar = store.calendar();
+    in.zone = QTimeZone(store.schoolTimeZone().toLatin1());
+    if (!in.zone.isValid())
+        in.zone = QTimeZone::systemTimeZone();
+    in.assessments = store.assessments();
+    for (const AssessmentEdit &e : store.assessmentOutbox()) {
+        if (e.state == QLatin1String("refused"))
+            continue;
+        wire::Assessment a = e.assessment;
+        a.set_revision(e.baseRevision);
+        in.assessments.append(a);
+    }
+    QHash<QString, qsizetype> index;
+    for (const wire::Observation &o : store.journal()) {
+        index.insert(QString::fromStdString(o.id()), in.observations.size());
+        in.observations.append(o);
+    }
+    for (const OutboxItem &item : store.outbox()) {
+        const auto it = index.constFind(QString::fromStdString(item.observation.id()));
+        if (it != index.cend())
+            in.observations[*it] = item.observation;
+        else
+            in.observations.append(item.observation);
+    }
+    return in;
 }
 
 } // namespace acorn::client

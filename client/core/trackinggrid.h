@@ -11,6 +11,8 @@
 
 namespace acorn::client {
 
+class ClientStore;
+
 // The tracking grid of one class for one half term: a row per child, a column per area of
 // learning (or per Early Learning Goal), each cell the child's judgement and the observations
 // that evidence it. A cell with no observation is a gap: the lead's "who have we not seen
@@ -61,6 +63,13 @@ public:
         // "B3"); empty: bandForClass(className).
         QString band;
     };
+
+    // What this device holds, for the grid and the printed reports: roster, calendar and
+    // time zone, the synced journal with this device's unsent versions in place of the
+    // cached ones (an observation saved offline is evidence at once), and the synced
+    // judgements followed by the unsent ones (later entries win; refused ones left out).
+    // className, halfTermLastDay and columns are left for the caller.
+    static Input fromDevice(ClientStore &store);
 
     // "R" for a Reception class, "34" otherwise (the band most children of a Nursery or
     // Kindergarten class are in).

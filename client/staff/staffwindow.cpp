@@ -24,6 +24,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -392,37 +393,20 @@ void StaffWindow::showOutbox()
 
 void StaffWindow::showTracking()
 {
+    const client::TrackingGrid::Input device = client::TrackingGrid::fromDevice(*m_store);
     TrackingPage::Data shown;
-    shown.roster = m_store->roster();
-    shown.calendar = m_store->calendar();
-    shown.zone = QTimeZone(m_store->schoolTimeZone().toLatin1());
-    if (!shown.zone.isValid())
-        shown.zone = QTimeZone::systemTimeZone();
+    shown.roster = device.roster;
+    shown.calendar = device.calendar;
+    shown.zone = device.zone;
+    shown.observations = device.observations;
+    shown.assessments = device.assessments;
+    shown.assessmentHistory = m_store->assessments();
+    shown.unsentAssessments = m_store->assessmentOutbox();
     shown.nowMs = QDateTime::currentMSecsSinceEpoch();
     shown.schoolName = m_profile.schoolName;
-    // The synced judgements, then this device's unsent ones (later entries win).
-    shown.assessments = m_store->assessments();
-    for (const client::AssessmentEdit &e : m_store->assessmentOutbox()) {
-        if (e.state == QLatin1String("refused"))
-            continue;
-        wire::Assessment a = e.assessment;
-        a.set_revision(e.baseRevision);
-        shown.assessments.append(a);
-    }
-    // The synced journal, with this device's unsent versions in place of the cached ones:
-    // an observation saved offline is evidence at once.
-    QHash<QString, qsizetype> index;
-    for (const wire::Observation &o : m_store->journal()) {
-        index.insert(QString::fromStdString(o.id()), shown.observations.size());
-        shown.observations.append(o);
-    }
-    for (const client::LocalObservation &lo : m_queue.waiting()) {
-        const auto it = index.constFind(lo.id());
-        if (it != index.cend())
-            shown.observations[*it] = lo.observation;
-        else
-            shown.observations.append(lo.observation);
-    }
+    shown.thumbnailPath = [loader = QPointer<client::MediaLoader>(m_loader)](const wire::Media &m) {
+        return loader ? loader->localPath(m, wire::THUMBNAIL) : QString();
+    };
     m_tracking->showData(std::move(shown));
     showPage(m_tracking, m_pages->currentWidget() != m_tracking);
 }

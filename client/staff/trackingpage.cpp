@@ -1,12 +1,18 @@
 #include "trackingpage.h"
 
+#include "assessmenthistory.h"
+#include "journalbook.h"
 #include "rostersummary.h"
 #include "trackingchartsview.h"
 #include "trackingreport.h"
 
 #include <QComboBox>
+#include <QDateEdit>
 #include <QDateTime>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QFileDialog>
+#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHash>
 #include <QHeaderView>
@@ -65,6 +71,8 @@ TrackingPage::TrackingPage(QWidget *parent)
     , m_export(new QPushButton(tr("Export CSV…"), this))
     , m_print(new QPushButton(tr("Summary PDF…"), this))
     , m_childPdf(new QPushButton(tr("Child's summary PDF…"), this))
+    , m_journalPdf(new QPushButton(tr("Child's journal PDF…"), this))
+    , m_history(new QListWidget(this))
     , m_tabs(new QTabWidget(this))
     , m_charts(new TrackingChartsView(this))
 {
@@ -88,6 +96,7 @@ TrackingPage::TrackingPage(QWidget *parent)
     m_export->setObjectName(QStringLiteral("trackingExport"));
     m_print->setObjectName(QStringLiteral("trackingPdf"));
     m_childPdf->setObjectName(QStringLiteral("trackingChildPdf"));
+    m_journalPdf->setObjectName(QStringLiteral("trackingJournalPdf"));
     m_summary->setObjectName(QStringLiteral("trackingSummary"));
     m_summary->setWordWrap(true);
 
@@ -110,6 +119,7 @@ TrackingPage::TrackingPage(QWidget *parent)
     judgementRow->addWidget(m_judgement);
     judgementRow->addWidget(m_record);
     judgementRow->addWidget(m_childPdf);
+    judgementRow->addWidget(m_journalPdf);
 
     auto *choosers = new QHBoxLayout;
     choosers->addWidget(m_class);
@@ -125,6 +135,11 @@ TrackingPage::TrackingPage(QWidget *parent)
     gridLayout->addWidget(m_evidenceTitle);
     gridLayout->addWidget(m_evidence, 1);
     gridLayout->addLayout(judgementRow);
+    m_history->setObjectName(QStringLiteral("trackingHistory"));
+    m_history->setAccessibleName(tr("History of this judgement"));
+    m_history->setWordWrap(true);
+    m_history->setMaximumHeight(m_history->fontMetrics().lineSpacing() * 7);
+    gridLayout->addWidget(m_history);
     m_tabs->setObjectName(QStringLiteral("trackingTabs"));
     m_tabs->addTab(gridTab, tr("Grid"));
     m_tabs->addTab(m_charts, tr("Charts"));
@@ -164,6 +179,7 @@ TrackingPage::TrackingPage(QWidget *parent)
             tr("PDF files (*.pdf)"),
             [this](const QString &path) { return exportChildSummary(path); });
     });
+    connect(m_journalPdf, &QPushButton::clicked, this, &TrackingPage::saveChildJournal);
     connect(m_export, &QPushButton::clicked, this, [this] {
         saveAs(tr("Export the tracking grid"), QStringLiteral("tracking.csv"),
             tr("CSV files (*.csv)"), [this](const QString &path) { return exportCsv(path); });
@@ -245,6 +261,8 @@ void TrackingPage::showJudgementChoice()
     const EyfsFramework::Scale *scale
         = item.isEmpty() ? nullptr : EyfsFramework::standard().scaleOf(item);
     m_childPdf->setEnabled(index.isValid());
+    m_journalPdf->setEnabled(index.isValid());
+    showHistory();
     m_judgement->setEnabled(scale != nullptr);
     m_record->setEnabled(scale != nullptr);
     if (!scale) {
@@ -258,6 +276,20 @@ void TrackingPage::showJudgementChoice()
         m_judgement->addItem(j.title, j.key);
     const QString current = index.data(client::TrackingGridModel::JudgementRole).toString();
     m_judgement->setCurrentIndex(std::max(0, m_judgement->findData(current)));
+}
+
+void TrackingPage::showHistory()
+{
+    m_history->clear();
+    const QModelIndex index = m_table->currentIndex();
+    if (!index.isValid())
+        return;
+    const QString item = m_model->grid().columns().value(index.column()).assessedItem;
+    if (item.isEmpty())
+        return;
+    m_history->addItems(client::AssessmentHistory::lines(m_data.assessmentHistory,
+        m_data.unsentAssessments, index.data(client::TrackingGridModel::ChildRefRole).toString(),
+        item, m_halfTerm->currentData().toString(), m_data.zone));
 }
 
 void TrackingPage::showEvidence()
@@ -329,6 +361,67 @@ Status TrackingPage::exportChildSummary(const QString &path) const
     if (child.isEmpty())
         return Status::failure(tr("Select a child's cell first."));
     return client::TrackingReport::writeChildSummaryPdf(m_input, child, m_data.schoolName, path);
+}
+
+void TrackingPage::saveChildJournal()
+{
+    if (!m_table->currentIndex().isValid())
+        return;
+    // The dates: from the first day of the school year on this device to the end of the half
+    // term shown.
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Child's journal PDF"));
+    auto *from = new QDateEdit(&dialog);
+    auto *to = new QDateEdit(&dialog);
+    for (QDateEdit *edit : { from, to }) {
+        edit->setCalendarPopup(true);
+        edit->setDisplayFormat(QStringLiteral("d MMMM yyyy"));
+    }
+    from->setObjectName(QStringLiteral("journalFrom"));
+    to->setObjectName(QStringLiteral("journalTo"));
+    const QDate shownEnd = QDate::fromString(m_halfTerm->currentData().toString(), Qt::ISODate);
+    to->setDate(shownEnd.isValid() ? shownEnd : QDate::currentDate());
+    const QDate yearStart = m_data.calendar.isEmpty()
+        ? QDate()
+        : QDate::fromString(str(m_data.calendar.first().first_day()), Qt::ISODate);
+    from->setDate(yearStart.isValid() ? yearStart : to->date().addYears(-1));
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto *form = new QFormLayout(&dialog);
+    form->addRow(tr("From"), from);
+    form->addRow(tr("To"), to);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const QDate first = from->date();
+    const QDate last = to->date();
+    saveAs(tr("Save the child's journal"), QStringLiteral("journal.pdf"), tr("PDF files (*.pdf)"),
+        [this, first, last](const QString &path) { return exportChildJournal(path, first, last); });
+}
+
+Status TrackingPage::exportChildJournal(
+    const QString &path, const QDate &from, const QDate &to) const
+{
+    const QString child
+        = m_table->currentIndex().data(client::TrackingGridModel::ChildRefRole).toString();
+    if (child.isEmpty())
+        return Status::failure(tr("Select a child's cell first."));
+    if (from.isValid() && to.isValid() && from > to)
+        return Status::failure(tr("The first day is after the last day: choose the dates again."));
+    client::JournalBook::Input in;
+    for (const wire::Child &c : m_data.roster) {
+        if (str(c.ref()) == child)
+            in.child = c;
+    }
+    in.schoolName = m_data.schoolName;
+    in.from = from;
+    in.to = to;
+    in.zone = m_data.zone;
+    in.observations = m_data.observations;
+    in.roster = m_data.roster;
+    in.thumbnailPath = m_data.thumbnailPath;
+    return Status::from(client::JournalBook::writePdf(in, path));
 }
 
 Status TrackingPage::exportCsv(const QString &path) const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "acorn.pb.h"
+#include "clientstore.h"
 #include "result.h"
 #include "trackinggrid.h"
 
@@ -44,6 +45,12 @@ public:
         QList<wire::Assessment> assessments;
         qint64 nowMs = 0; // chooses the current half term the first time
         QString schoolName; // for the printed summary
+        // For the history of the selected cell's judgement: the synced assessments (with their
+        // history) and this device's unsent judgements with their states.
+        QList<wire::Assessment> assessmentHistory;
+        QList<client::AssessmentEdit> unsentAssessments;
+        // The file of a media item's thumbnail on this device, or empty (the journal book).
+        std::function<QString(const wire::Media &)> thumbnailPath;
     };
     // Shows the data, keeping the chosen class, half term and columns where they still exist.
     void showData(Data shown);
@@ -57,6 +64,9 @@ public:
     QComboBox *judgementChooser() const { return m_judgement; }
     TrackingChartsView *charts() const { return m_charts; }
     QPushButton *recordButton() const { return m_record; }
+    QPushButton *journalButton() const { return m_journalPdf; }
+    // The selected cell's judgement: its revisions, conflicts and this device's unsent one.
+    QListWidget *historyList() const { return m_history; }
     // Writes the grid shown as CSV (the Export button asks where).
     Status exportCsv(const QString &path) const;
     // Writes the grid shown as the class tracking summary PDF (client::TrackingReport).
@@ -64,6 +74,9 @@ public:
     // Writes the summary of learning of the selected cell's child, through the half term
     // shown. Fails when no child is selected.
     Status exportChildSummary(const QString &path) const;
+    // Writes the journal book (client::JournalBook) of the selected cell's child for the
+    // days from `from` to `to`. Fails when no child is selected.
+    Status exportChildJournal(const QString &path, const QDate &from, const QDate &to) const;
 
 signals:
     void observationActivated(const QString &id);
@@ -76,6 +89,9 @@ private:
     void showEvidence();
     void showJudgementChoice();
     void showProgress();
+    void showHistory();
+    // Asks for the dates of the journal book, then where to save it.
+    void saveChildJournal();
     // Asks where to save, writes, and says how it went.
     void saveAs(const QString &caption, const QString &suggestedName, const QString &filter,
         const std::function<Status(const QString &)> &write);
@@ -95,6 +111,8 @@ private:
     QPushButton *m_export;
     QPushButton *m_print;
     QPushButton *m_childPdf;
+    QPushButton *m_journalPdf;
+    QListWidget *m_history;
     QTabWidget *m_tabs;
     TrackingChartsView *m_charts;
     client::TrackingGrid::Input m_input; // what the grid shown was built from

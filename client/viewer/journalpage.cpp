@@ -1,18 +1,23 @@
 #include "journalpage.h"
 
+#include "progresssummary.h"
+
 #include "eyfsareas.h"
 #include "observationcard.h"
 #include "viewersession.h"
 
 #include <QComboBox>
 #include <QDateEdit>
+#include <QGroupBox>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QStyle>
+#include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -152,8 +157,30 @@ JournalPage::JournalPage(ViewerSession &session, QWidget *parent)
     m_empty->setTextFormat(Qt::PlainText);
     m_empty->hide();
 
+    m_progressBox = new QGroupBox(this);
+    m_progressBox->setObjectName(QStringLiteral("progressBox"));
+    m_progress = new QTableWidget(m_progressBox);
+    m_progress->setObjectName(QStringLiteral("progressTable"));
+    m_progress->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_progress->setSelectionMode(QAbstractItemView::NoSelection);
+    m_progress->setFocusPolicy(Qt::NoFocus);
+    m_progress->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_progress->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_progress->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    auto *progressNote = new QLabel(
+        tr("The school's judgements at the end of each half term, shared once they are "
+           "released."),
+        m_progressBox);
+    progressNote->setWordWrap(true);
+    progressNote->setForegroundRole(QPalette::PlaceholderText);
+    auto *progressLayout = new QVBoxLayout(m_progressBox);
+    progressLayout->addWidget(progressNote);
+    progressLayout->addWidget(m_progress);
+    m_progressBox->hide();
+
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(header);
+    layout->addWidget(m_progressBox);
     layout->addLayout(filters);
     layout->addWidget(m_summary);
     layout->addWidget(m_empty);
@@ -201,6 +228,35 @@ void JournalPage::refreshHeader()
     const auto cls = m_session.classInfo(QString::fromStdString(m_child.class_name()));
     m_notice->setText(cls ? m_session.calendar().nextUpdateText(*cls) : QString());
     m_notice->setVisible(!m_notice->text().isEmpty());
+    showProgress();
+}
+
+void JournalPage::showProgress()
+{
+    const ProgressSummary progress = ProgressSummary::build(
+        m_session.store().assessments(childRef()), m_session.store().calendar());
+    m_progressBox->setTitle(
+        tr("How %1 is getting on").arg(QString::fromStdString(m_child.first_name())));
+    m_progress->clear();
+    m_progress->setColumnCount(static_cast<int>(progress.halfTermNames.size()));
+    m_progress->setRowCount(static_cast<int>(progress.rows.size()));
+    m_progress->setHorizontalHeaderLabels(progress.halfTermNames);
+    for (int r = 0; r < progress.rows.size(); ++r) {
+        const ProgressSummary::Row &row = progress.rows.at(r);
+        m_progress->setVerticalHeaderItem(r, new QTableWidgetItem(row.words));
+        for (int c = 0; c < row.judgements.size(); ++c) {
+            auto *cell = new QTableWidgetItem(row.judgements.at(c));
+            cell->setTextAlignment(Qt::AlignCenter);
+            m_progress->setItem(r, c, cell);
+        }
+    }
+    // As tall as its rows, no taller: the journal below is what parents came for.
+    m_progress->resizeRowsToContents();
+    int height = m_progress->horizontalHeader()->sizeHint().height() + 2 * m_progress->frameWidth();
+    for (int r = 0; r < m_progress->rowCount(); ++r)
+        height += m_progress->rowHeight(r);
+    m_progress->setFixedHeight(height);
+    m_progressBox->setVisible(!progress.isEmpty());
 }
 
 void JournalPage::reload()

@@ -12,6 +12,8 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QScrollArea;
+class QTableWidget;
+class QGroupBox;
 class QTimer;
 class QVBoxLayout;
 
@@ -23,6 +25,8 @@ class ViewerSession;
 // One child's journal: a header with the child's name and the class's next update, a
 // filter bar (search, area of learning, when) and the observations newest first under
 // half-term headings. The cards come from JournalModel; filtering shows and hides them.
+// Above them, when the school shares judgements with parents and they are released, how the
+// child is getting on (ProgressSummary).
 class JournalPage : public QWidget
 {
     Q_OBJECT
@@ -49,6 +53,10 @@ public:
         return m_cards.value(observationId);
     }
     QString summaryText() const;
+    // The child's judgements, when the school shares them and they are released (hidden
+    // otherwise): a row per area or goal, a column per half term, in plain words.
+    QGroupBox *progressBox() const { return m_progressBox; }
+    QTableWidget *progressTable() const { return m_progress; }
     QString noticeText() const;
 
     void focusSearch();
@@ -64,6 +72,7 @@ private:
     void applyFilter();
     void fillFilters();
     void onWhenChanged();
+    void showProgress();
 
     ViewerSession &m_session;
     wire::Child m_child;
@@ -79,6 +88,8 @@ private:
     QPushButton *m_clear = nullptr;
     QPushButton *m_export = nullptr;
     QLabel *m_summary = nullptr;
+    QGroupBox *m_progressBox = nullptr;
+    QTableWidget *m_progress = nullptr;
     QScrollArea *m_scroll = nullptr;
     QWidget *m_feed = nullptr;
     QVBoxLayout *m_feedLayout = nullptr;

@@ -6,6 +6,7 @@
 #include <QChart>
 #include <QComboBox>
 #include <QFile>
+#include <QImage>
 #include <QLabel>
 #include <QLineSeries>
 #include <QListWidget>
@@ -284,6 +285,121 @@ private slots:
             QStringLiteral("Ava Test\\s+1\\s+1\\s+no evidence\\s+no evidence\\s+Secure 2"))
                     .match(text)
                     .hasMatch());
+    }
+
+    // The selected cell's assessment history: every revision, the conflict the server kept
+    // (not applied), and this device's own judgement that met a conflict, with what to do.
+    void showsTheHistoryAndConflictsOfAJudgement()
+    {
+        TrackingPage page;
+        TrackingPage::Data d = data();
+        wire::Assessment &a = d.assessments[0]; // Ava, M-DM-R, Autumn 2, secure, revision 3
+        const auto revision
+            = [&](quint64 rev, const char *judgement, const char *by, int day, bool conflict) {
+                  wire::AssessmentRevision *h = a.add_history();
+                  h->set_revision(rev);
+                  h->set_judgement(judgement);
+                  h->set_by_name(by);
+                  h->set_at_ms(at(2026, 11, day, 10));
+                  h->set_conflict(conflict);
+              };
+        revision(1, "not-yet", "Rob Reception", 6, false);
+        revision(1, "on-track", "Nina Nursery", 7, true); // based on revision 1, lost
+        revision(2, "on-track", "Rob Reception", 9, false);
+        revision(3, "secure", "Lee Lead", 12, false);
+        client::AssessmentEdit mine;
+        mine.assessment = a;
+        mine.assessment.clear_history();
+        mine.assessment.set_judgement("on-track");
+        mine.baseRevision = 2;
+        mine.state = QStringLiteral("conflict");
+        mine.reason = QStringLiteral("changed by Lee Lead since you last synced");
+        d.unsentAssessments = { mine };
+        d.assessmentHistory = { a };
+        page.showData(d);
+        page.classChooser()->setCurrentText(QStringLiteral("Reception"));
+        QVERIFY(page.historyList()->count() == 0);
+        const int maths = column(page, QStringLiteral("M"));
+        page.table()->setCurrentIndex(page.model()->index(0, maths)); // Ava, Mathematics
+        QStringList lines;
+        for (int i = 0; i < page.historyList()->count(); ++i)
+            lines << page.historyList()->item(i)->text();
+        const QLocale locale;
+        const auto when = [&](int day) {
+            return locale.toString(QDateTime::fromMSecsSinceEpoch(at(2026, 11, day, 10), london),
+                QLocale::ShortFormat);
+        };
+        QCOMPARE(lines,
+            (QStringList {
+                QStringLiteral("Revision 1: Not yet, by Rob Reception, %1").arg(when(6)),
+                QStringLiteral("Not applied (conflict with revision 1): On track, by Nina "
+                               "Nursery, %1")
+                    .arg(when(7)),
+                QStringLiteral("Revision 2: On track, by Rob Reception, %1").arg(when(9)),
+                QStringLiteral("Revision 3: Secure, by Lee Lead, %1").arg(when(12)),
+                QStringLiteral("On this device, in conflict with revision 3: On track (changed "
+                               "by Lee Lead since you last synced). Record a judgement again "
+                               "to settle it."),
+            }));
+        // Ben's cell has no judgement: nothing to list.
+        page.table()->setCurrentIndex(page.model()->index(1, maths));
+        QCOMPARE(page.historyList()->count(), 0);
+    }
+
+    // The selected child's journal book: her observations in the chosen dates, oldest first,
+    // with the thumbnail the device has; nobody else's.
+    void printsTheChildsJournal()
+    {
+        if (QStandardPaths::findExecutable(QStringLiteral("pdftotext")).isEmpty())
+            QSKIP("pdftotext (poppler-utils) is not installed: the PDF text cannot be checked");
+        QTemporaryDir dir;
+        QImage thumb(320, 240, QImage::Format_RGB32);
+        thumb.fill(Qt::darkGreen);
+        const QString thumbPath = dir.filePath(QStringLiteral("p1.jpg"));
+        QVERIFY(thumb.save(thumbPath));
+        TrackingPage page;
+        TrackingPage::Data d = data();
+        wire::Media *m = d.observations[0].add_media();
+        m->set_id("p1");
+        m->set_kind(wire::PHOTO);
+        d.roster[0].set_consent_journal_media(true);
+        d.thumbnailPath = [thumbPath](const wire::Media &media) {
+            return media.id() == "p1" ? thumbPath : QString();
+        };
+        page.showData(d);
+        page.classChooser()->setCurrentText(QStringLiteral("Reception"));
+        const QString path = dir.filePath(QStringLiteral("journal.pdf"));
+        QVERIFY(!page.journalButton()->isEnabled());
+        QVERIFY(!page.exportChildJournal(path, QDate(2026, 9, 1), QDate(2026, 12, 31)));
+        page.table()->setCurrentIndex(page.model()->index(0, 0)); // Ava
+        QVERIFY(page.journalButton()->isEnabled());
+        QVERIFY(page.exportChildJournal(path, QDate(2026, 9, 1), QDate(2026, 12, 31)));
+        QProcess p;
+        p.start(QStringLiteral("pdftotext"), { path, QStringLiteral("-") });
+        QVERIFY(p.waitForFinished(60000));
+        const QString text = QString::fromUtf8(p.readAllStandardOutput()).simplified();
+        QVERIFY2(text.contains(QStringLiteral("Ava Test's learning journal")), qPrintable(text));
+        const qsizetype autumn1 = text.indexOf(QStringLiteral("Autumn 1 only"));
+        const qsizetype counted = text.indexOf(QStringLiteral("Ava counted to twenty and back"));
+        const qsizetype shared = text.indexOf(QStringLiteral("Ava and Ben shared the blocks"));
+        QVERIFY2(autumn1 >= 0 && counted > autumn1 && shared > counted, qPrintable(text));
+        QVERIFY(!text.contains(QStringLiteral("Cal painted")));
+        QProcess images;
+        images.start(QStringLiteral("pdfimages"), { QStringLiteral("-list"), path });
+        QVERIFY(images.waitForFinished(60000));
+        QCOMPARE(QString::fromUtf8(images.readAllStandardOutput())
+                     .split(QLatin1Char('\n'), Qt::SkipEmptyParts)
+                     .size(),
+            3); // two header lines and the one thumbnail
+        // A narrower range leaves out what is outside it.
+        QVERIFY(page.exportChildJournal(path, QDate(2026, 11, 1), QDate(2026, 11, 3)));
+        QProcess q;
+        q.start(QStringLiteral("pdftotext"), { path, QStringLiteral("-") });
+        QVERIFY(q.waitForFinished(60000));
+        const QString november = QString::fromUtf8(q.readAllStandardOutput()).simplified();
+        QVERIFY(november.contains(QStringLiteral("Ava counted to twenty")));
+        QVERIFY(!november.contains(QStringLiteral("Autumn 1 only")));
+        QVERIFY(!november.contains(QStringLiteral("shared the blocks")));
     }
 };
 

@@ -25,6 +25,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QGroupBox>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -37,6 +38,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
@@ -553,6 +555,84 @@ private slots:
         QCOMPARE(syncAndWait(*m_window), std::optional<bool>(true));
         QCOMPARE(cardTexts(),
             QStringList { QStringLiteral("Cal wrote his name on the birthday card.") });
+    }
+
+    // Judgements reach a parent only where the school shares them and only once their half
+    // term is released; another family's never. Switched off again, they leave the device.
+    void judgementsShowOnlyWhenSharedAndReleased()
+    {
+        // A half term already over (released) and one still to come (not), by today's date.
+        const QDate today = QDateTime::currentDateTimeUtc().toTimeZone(kLondon).date();
+        QString past, pastName, future;
+        for (const wire::HalfTermInfo &h : m_session->store().calendar()) {
+            const QDate last = QDate::fromString(QString::fromStdString(h.last_day()), Qt::ISODate);
+            if (last < today) {
+                past = QString::fromStdString(h.last_day());
+                pastName = QString::fromStdString(h.name());
+            } else if (future.isEmpty() && last > today.addDays(1)) {
+                future = QString::fromStdString(h.last_day());
+            }
+        }
+        if (past.isEmpty() || future.isEmpty())
+            QSKIP("today is outside the test school's calendar: no released and unreleased half "
+                  "terms to judge");
+        const auto assess
+            = [&](const QString &who, const QString &user, const QString &child,
+                  const QString &item, const QString &term, const QString &judgement) {
+                  const CliResult r = runCli(m_server, staffProfile(who), user, kStaffPassword,
+                      { QStringLiteral("assess"), QStringLiteral("--child"), child,
+                          QStringLiteral("--item"), item, QStringLiteral("--half-term"), term,
+                          QStringLiteral("--judgement"), judgement });
+                  return r.exitCode == 0 ? QString() : QString::fromUtf8(r.err);
+              };
+        QCOMPARE(
+            assess(QStringLiteral("rob"), QStringLiteral("rob.reception"), QStringLiteral("C003"),
+                QStringLiteral("CL-DM-R"), past, QStringLiteral("on-track")),
+            QString());
+        QCOMPARE(
+            assess(QStringLiteral("rob"), QStringLiteral("rob.reception"), QStringLiteral("C003"),
+                QStringLiteral("M-DM-R"), future, QStringLiteral("secure")),
+            QString());
+        QCOMPARE(
+            assess(QStringLiteral("nina"), QStringLiteral("nina.nursery"), QStringLiteral("C002"),
+                QStringLiteral("CL-DM-34"), past, QStringLiteral("secure")),
+            QString());
+
+        // The school has not turned parent visibility on: nothing.
+        m_window->showJournal(child(QStringLiteral("C003")));
+        JournalPage *page = m_window->journalPage();
+        QCOMPARE(syncAndWait(*m_window), std::optional<bool>(true));
+        QVERIFY(m_session->store().assessments().isEmpty());
+        QVERIFY(page->progressBox()->isHidden());
+
+        // On: Cal's released judgement, in plain words under its half term; not the one for a
+        // half term still to come, and not Ben's.
+        bool ok = false;
+        m_server.admin({ QStringLiteral("assessments-for-parents"), QStringLiteral("on") }, &ok);
+        QVERIFY(ok);
+        QCOMPARE(syncAndWait(*m_window), std::optional<bool>(true));
+        QCOMPARE(m_session->store().assessments().size(), 1);
+        QVERIFY(!page->progressBox()->isHidden());
+        QCOMPARE(page->progressBox()->title(), QStringLiteral("How Cal is getting on"));
+        QTableWidget *table = page->progressTable();
+        QCOMPARE(table->columnCount(), 1);
+        QCOMPARE(table->rowCount(), 1);
+        QCOMPARE(table->horizontalHeaderItem(0)->text(), pastName);
+        QCOMPARE(table->verticalHeaderItem(0)->text(),
+            QStringLiteral("Communication and language: children in reception"));
+        QCOMPARE(table->item(0, 0)->text(), QStringLiteral("On track"));
+        screenshot(m_window.get(), QStringLiteral("viewer-progress.png"));
+        // Ava (Nursery) has no judgement: no section.
+        m_window->showJournal(child(QStringLiteral("C001")));
+        QVERIFY(page->progressBox()->isHidden());
+
+        // Off again: gone from the device at the next sync.
+        m_server.admin({ QStringLiteral("assessments-for-parents"), QStringLiteral("off") }, &ok);
+        QVERIFY(ok);
+        m_window->showJournal(child(QStringLiteral("C003")));
+        QCOMPARE(syncAndWait(*m_window), std::optional<bool>(true));
+        QVERIFY(m_session->store().assessments().isEmpty());
+        QVERIFY(page->progressBox()->isHidden());
     }
 
     void retractedObservationDisappears()

@@ -5,6 +5,7 @@
 #include "journalmodel.h"
 #include "keepsakeexporter.h"
 #include "mediacache.h"
+#include "progresssummary.h"
 #include "schoolcalendar.h"
 #include "watermark.h"
 
@@ -217,6 +218,52 @@ private slots:
         QVERIFY(model.isFiltered());
         model.clearFilters();
         QCOMPARE(model.rowCount(), 4);
+    }
+
+    // The judgements a parent was sent, as the viewer lays them out: a row per item judged, by
+    // area then item in the framework's order, a column per half term in the calendar's order,
+    // plain words.
+    void progressSummaryInPlainWords()
+    {
+        QList<wire::HalfTermInfo> calendar;
+        for (const auto &[name, last] : { std::pair { "Autumn 1", "2026-10-23" },
+                 std::pair { "Autumn 2", "2026-12-18" }, std::pair { "Spring 1", "2027-02-12" } }) {
+            wire::HalfTermInfo h;
+            h.set_name(name);
+            h.set_last_day(last);
+            calendar.append(h);
+        }
+        const auto judged = [](const char *item, const char *term, const char *judgement) {
+            wire::Assessment a;
+            a.set_child_ref("C003");
+            a.set_item_key(item);
+            a.set_half_term(term);
+            a.set_judgement(judgement);
+            return a;
+        };
+        // Sent in no particular order; one item the framework does not know, one judgement
+        // not on the scale: both shown as written, never dropped.
+        const ProgressSummary p = ProgressSummary::build(
+            { judged("M-DM-R", "2027-02-12", "secure"), judged("CL-DM-R", "2026-10-23", "on-track"),
+                judged("M-DM-R", "2026-10-23", "not-yet"),
+                judged("M-ELG-01", "2027-02-12", "expected"),
+                judged("XX-OWN", "2026-10-23", "wow") },
+            calendar);
+        QCOMPARE(p.halfTermNames,
+            (QStringList { QStringLiteral("Autumn 1"), QStringLiteral("Spring 1") }));
+        QCOMPARE(p.rows.size(), 4);
+        QCOMPARE(p.rows.at(0).words,
+            QStringLiteral("Communication and language: children in reception"));
+        QCOMPARE(p.rows.at(0).judgements, (QStringList { QStringLiteral("On track"), QString() }));
+        // Within an area, the framework's order: the Early Learning Goals, then the bands.
+        QCOMPARE(p.rows.at(1).words, QStringLiteral("Mathematics: Number"));
+        QCOMPARE(p.rows.at(1).judgements, (QStringList { QString(), QStringLiteral("Expected") }));
+        QCOMPARE(p.rows.at(2).words, QStringLiteral("Mathematics: children in reception"));
+        QCOMPARE(p.rows.at(2).judgements,
+            (QStringList { QStringLiteral("Not yet"), QStringLiteral("Secure") }));
+        QCOMPARE(p.rows.at(3).words, QStringLiteral("XX-OWN"));
+        QCOMPARE(p.rows.at(3).judgements, (QStringList { QStringLiteral("wow"), QString() }));
+        QVERIFY(ProgressSummary::build({}, calendar).isEmpty());
     }
 
     void mediaCacheRefusesUnsafeIds()

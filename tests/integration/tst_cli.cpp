@@ -1,10 +1,13 @@
 #include "testserver.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTest>
 
 using namespace acorn::test;
@@ -174,6 +177,187 @@ private slots:
         const QByteArray audit = m_server.admin({QStringLiteral("audit")});
         QVERIFY(audit.contains("\"action\":\"release\""));
         QVERIFY(audit.contains("lee.lead"));
+    }
+
+    static QString pdfText(const QString &pdf)
+    {
+        QProcess p;
+        p.start(QStringLiteral("pdftotext"), { pdf, QStringLiteral("-") });
+        p.waitForFinished(60000);
+        // NFKC: ligatures (U+FB01 "fi") back to letters.
+        return QString::fromUtf8(p.readAllStandardOutput())
+            .normalized(QString::NormalizationForm_KC)
+            .simplified();
+    }
+
+    static int pdfImages(const QString &pdf)
+    {
+        QProcess p;
+        p.start(QStringLiteral("pdfimages"), { QStringLiteral("-list"), pdf });
+        p.waitForFinished(60000);
+        return static_cast<int>(QString::fromUtf8(p.readAllStandardOutput())
+                                    .split(QLatin1Char('\n'), Qt::SkipEmptyParts)
+                                    .size())
+            - 2;
+    }
+
+    // acorn-cli report: the journal book, the child's summary and the class summary as PDFs,
+    // from a lead's fresh profile (synced, thumbnails fetched) and offline from the cache.
+    void reportsArePrinted()
+    {
+        if (QStandardPaths::findExecutable(QStringLiteral("pdftotext")).isEmpty()
+            || QStandardPaths::findExecutable(QStringLiteral("pdfimages")).isEmpty())
+            QSKIP("poppler-utils is not installed: the PDFs cannot be checked");
+        QImage img(320, 240, QImage::Format_RGB32);
+        img.fill(Qt::darkCyan);
+        const QString photo = m_server.scratch() + QStringLiteral("/cyan.jpg");
+        QVERIFY(img.save(photo));
+        const QString nina = QStringLiteral("nina.nursery");
+        const auto observe = [&](const QString &child, const QString &text, const QString &at,
+                                 const QStringList &more) {
+            const CliResult r = cli(nina,
+                QStringList { QStringLiteral("observe"), QStringLiteral("--child"), child,
+                    QStringLiteral("--text"), text, QStringLiteral("--observed-at"), at }
+                    + more);
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+        };
+        observe(QStringLiteral("C001"), QStringLiteral("BOOK first: Ava painted a sunflower"),
+            QStringLiteral("2026-09-10T10:00:00"),
+            { QStringLiteral("--photo"), photo, QStringLiteral("--tag"), QStringLiteral("EAD"),
+                QStringLiteral("--note"), QStringLiteral("BOOKNOTE staff only") });
+        observe(QStringLiteral("C001"), QStringLiteral("BOOK second: Ava counted conkers"),
+            QStringLiteral("2026-10-01T11:00:00"),
+            { QStringLiteral("--tag"), QStringLiteral("M") });
+        observe(QStringLiteral("C002"), QStringLiteral("BOOK Ben alone at the sand tray"),
+            QStringLiteral("2026-09-20T09:30:00"), {});
+        // Ben's family has not agreed to his image in other journals: text yes, photo no.
+        const CliResult group = cli(nina,
+            { QStringLiteral("observe"), QStringLiteral("--child"), QStringLiteral("C001"),
+                QStringLiteral("--child"), QStringLiteral("C002"), QStringLiteral("--text"),
+                QStringLiteral("BOOK together: a den for two"), QStringLiteral("--observed-at"),
+                QStringLiteral("2026-09-15T14:00:00"), QStringLiteral("--photo"), photo });
+        QVERIFY2(group.exitCode == 0, group.err.constData());
+
+        const QString out = m_server.scratch() + QStringLiteral("/reports");
+        QVERIFY(QDir().mkpath(out));
+        const QString lead = QStringLiteral("lee.lead");
+        // The journal book, from a profile that has never synced.
+        const QString book = out + QStringLiteral("/ava.pdf");
+        CliResult r = cli(lead,
+            { QStringLiteral("report"), QStringLiteral("journal"), QStringLiteral("--child"),
+                QStringLiteral("C001"), QStringLiteral("--from"), QStringLiteral("2026-09-01"),
+                QStringLiteral("--to"), QStringLiteral("2026-12-31"), QStringLiteral("--out"),
+                book });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(object(r.out).value(QStringLiteral("entries")).toInt(), 3);
+        QCOMPARE(object(r.out).value(QStringLiteral("pages")).toInt(), 1);
+        QString text = pdfText(book);
+        QVERIFY2(text.contains(QStringLiteral("Ava Brown's learning journal")), qPrintable(text));
+        const qsizetype first = text.indexOf(QStringLiteral("BOOK first: Ava painted a sunflower"));
+        const qsizetype together = text.indexOf(QStringLiteral("BOOK together: a den for two"));
+        const qsizetype second = text.indexOf(QStringLiteral("BOOK second: Ava counted conkers"));
+        QVERIFY2(first >= 0 && together > first && second > together, qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("includes another child")));
+        QVERIFY(!text.contains(QStringLiteral("Ben alone")));
+        QVERIFY(!text.contains(QStringLiteral("BOOKNOTE")));
+        QCOMPARE(pdfImages(book), 1); // Ava's own photo, fetched from the server
+        // A shorter range.
+        r = cli(lead,
+            { QStringLiteral("report"), QStringLiteral("journal"), QStringLiteral("--child"),
+                QStringLiteral("C001"), QStringLiteral("--from"), QStringLiteral("2026-09-12"),
+                QStringLiteral("--offline"), QStringLiteral("--out"), book });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        text = pdfText(book);
+        QVERIFY(!text.contains(QStringLiteral("BOOK first")));
+        QVERIFY(text.contains(QStringLiteral("BOOK second")));
+
+        // The class summary and the child's summary for Autumn 1, offline from the cache.
+        const QString cls = out + QStringLiteral("/nursery.pdf");
+        r = cli(lead,
+            { QStringLiteral("report"), QStringLiteral("class"), QStringLiteral("Nursery"),
+                QStringLiteral("--half-term"), QStringLiteral("2026-10-23"),
+                QStringLiteral("--offline"), QStringLiteral("--out"), cls });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        text = pdfText(cls);
+        QVERIFY2(
+            text.contains(QStringLiteral("Nursery: Autumn 1 tracking summary")), qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("Ava Brown"))
+            && text.contains(QStringLiteral("Ben Okafor")));
+        QVERIFY(!text.contains(QStringLiteral("Cal Brown"))); // Reception
+        const QString summary = out + QStringLiteral("/ava-summary.pdf");
+        r = cli(lead,
+            { QStringLiteral("report"), QStringLiteral("summary"), QStringLiteral("--child"),
+                QStringLiteral("C001"), QStringLiteral("--half-term"), QStringLiteral("2026-10-23"),
+                QStringLiteral("--offline"), QStringLiteral("--out"), summary });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        text = pdfText(summary);
+        QVERIFY2(text.contains(QStringLiteral("Ava Brown: summary of learning")), qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("Autumn 1")));
+        QVERIFY(!text.contains(QStringLiteral("Autumn 2")));
+
+        // Mistakes are usage errors or clear refusals.
+        QCOMPARE(cli(lead,
+                     { QStringLiteral("report"), QStringLiteral("journal"), QStringLiteral("--out"),
+                         book })
+                     .exitCode,
+            2);
+        QCOMPARE(cli(lead,
+                     { QStringLiteral("report"), QStringLiteral("poster"), QStringLiteral("--out"),
+                         book })
+                     .exitCode,
+            2);
+        r = cli(lead,
+            { QStringLiteral("report"), QStringLiteral("journal"), QStringLiteral("--child"),
+                QStringLiteral("C999"), QStringLiteral("--offline"), QStringLiteral("--out"),
+                book });
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("C999"));
+        QVERIFY(!QFileInfo::exists(book)); // no stale report left to pass for a new one
+        r = cli(lead,
+            { QStringLiteral("report"), QStringLiteral("class"), QStringLiteral("Nursery"),
+                QStringLiteral("--half-term"), QStringLiteral("2031-01-01"),
+                QStringLiteral("--offline"), QStringLiteral("--out"), cls });
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("2031-01-01"));
+    }
+
+    // acorn-cli assess: a judgement reaches the server, amends the synced one, shows in the
+    // printed summary; one the item's scale does not have is refused with the reason.
+    void judgementsAreRecorded()
+    {
+        const QString lead = QStringLiteral("lee.lead");
+        const QStringList base { QStringLiteral("assess"), QStringLiteral("--child"),
+            QStringLiteral("C001"), QStringLiteral("--item"), QStringLiteral("M-DM-34"),
+            QStringLiteral("--half-term"), QStringLiteral("2026-10-23") };
+        CliResult r = cli(
+            lead, base + QStringList { QStringLiteral("--judgement"), QStringLiteral("on-track") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(
+            object(r.out).value(QStringLiteral("state")).toString(), QStringLiteral("accepted"));
+        // An amendment, based on the revision this device now holds (no conflict).
+        r = cli(
+            lead, base + QStringList { QStringLiteral("--judgement"), QStringLiteral("secure") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(
+            object(r.out).value(QStringLiteral("state")).toString(), QStringLiteral("accepted"));
+        r = cli(lead,
+            base + QStringList { QStringLiteral("--judgement"), QStringLiteral("brilliant") });
+        QCOMPARE(r.exitCode, 6);
+        QVERIFY2(r.err.contains("brilliant"), r.err.constData());
+        QCOMPARE(
+            cli(lead,
+                { QStringLiteral("assess"), QStringLiteral("--child"), QStringLiteral("C001") })
+                .exitCode,
+            2);
+
+        const QString summary = m_server.scratch() + QStringLiteral("/reports/ava-judged.pdf");
+        r = cli(lead,
+            { QStringLiteral("report"), QStringLiteral("summary"), QStringLiteral("--child"),
+                QStringLiteral("C001"), QStringLiteral("--half-term"), QStringLiteral("2026-10-23"),
+                QStringLiteral("--offline"), QStringLiteral("--out"), summary });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(
+            pdfText(summary).contains(QStringLiteral("Secure 1")), qPrintable(pdfText(summary)));
     }
 
     // A damaged local store: acorn-cli says so on standard error, and the observation saved

@@ -78,6 +78,9 @@ expect_files() {
 expect_files acorn-server /usr/bin/acorn-server /usr/lib/systemd/system/acorn-server.service \
     /etc/acorn/acorn-server.conf /usr/share/doc/acorn-server/README.md
 expect_files acorn-cli /usr/bin/acorn-cli
+# `acorn-cli report` prints on Qt's offscreen platform, a plugin dpkg-shlibdeps cannot see.
+cli_deps=$(dpkg-deb --field "$(deb_of acorn-cli)" Depends)
+[[ $cli_deps == *qt6-qpa-plugins* ]] || fail "acorn-cli: Depends lacks qt6-qpa-plugins: $cli_deps"
 for app in staff viewer; do
     [[ " ${packages[*]} " == *" acorn-$app "* ]] || continue
     id=org.acorn_journal.$app
