@@ -56,6 +56,19 @@ QSqlQuery ServerStore::run(const QString &sql, const QVariantList &binds, bool *
     return q;
 }
 
+ServerStore::DataVersion ServerStore::dataVersion()
+{
+    bool ok = false;
+    QSqlQuery q = run(QStringLiteral("SELECT data_version, total_changes() FROM pragma_data_version"), {}, &ok);
+    DataVersion v;
+    if (ok && q.next()) {
+        v.valid = true;
+        v.otherConnections = q.value(0).toLongLong();
+        v.thisConnection = q.value(1).toLongLong();
+    }
+    return v;
+}
+
 Status ServerStore::exec(const QString &sql, const QVariantList &binds)
 {
     bool ok = false;
@@ -494,6 +507,14 @@ Status ServerStore::setPassword(qint64 userId, const QString &hash)
     return exec(QStringLiteral("UPDATE users SET password_hash = ?, activation_hash = NULL, activation_expires = 0, "
                                "state = CASE WHEN state = 'invited' THEN 'active' ELSE state END WHERE id = ?"),
                 {hash, userId});
+}
+
+bool ServerStore::replacePasswordHash(qint64 userId, const QString &oldHash, const QString &newHash)
+{
+    bool ok = false;
+    QSqlQuery q = run(QStringLiteral("UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?"),
+        { newHash, userId, oldHash }, &ok);
+    return ok && q.numRowsAffected() == 1;
 }
 
 Status ServerStore::setActivation(qint64 userId, const QString &codeHash, qint64 expiresMs)

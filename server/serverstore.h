@@ -145,6 +145,21 @@ public:
 
     static Result<std::unique_ptr<ServerStore>> openSqlite(const QString &path, bool create);
 
+    // Changes whenever the database may have changed since it was last read: a commit by
+    // another connection (an admin command, another process) or any row this connection
+    // changed. Equal versions mean nothing changed. Lets a reader keep what it loaded.
+    struct DataVersion
+    {
+        bool valid = false; // false when it could not be read: assume a change
+        qint64 otherConnections = 0; // PRAGMA data_version
+        qint64 thisConnection = 0; // total_changes()
+        bool operator==(const DataVersion &o) const
+        {
+            return valid && o.valid && otherConnections == o.otherConnections && thisConnection == o.thisConnection;
+        }
+    };
+    DataVersion dataVersion();
+
     // RAII transaction; rolls back unless commit() succeeded. Inside another one it is a
     // SAVEPOINT: its commit() keeps its changes for the outer transaction to commit, and
     // its rollback undoes only its own changes (a push of many items commits them together
@@ -247,6 +262,10 @@ public:
     Result<qint64> insertUser(const UserRecord &user, qint64 now);
     Status updateUserProfile(qint64 id, const QString &displayName, const QString &role, qint64 familyId);
     Status setPassword(qint64 userId, const QString &hash);
+    // Replaces a password hash by an equivalent one (same password, newer scrypt
+    // parameters), only if it is still `oldHash`; true if it was replaced. Nothing else
+    // about the account changes.
+    bool replacePasswordHash(qint64 userId, const QString &oldHash, const QString &newHash);
     Status setActivation(qint64 userId, const QString &codeHash, qint64 expiresMs);
     Status setUserState(qint64 userId, const QString &state);
     QSet<qint64> staffClassIds(qint64 userId);
