@@ -523,7 +523,9 @@ void SyncService::onTokenLogin(ConnectionState &state, const wire::Frame &frame,
                          QStringLiteral("this device's sign-in has ended: please sign in again")));
         return;
     }
-    m_store.touchSession(session->id, now);
+    // sessionStillLive() has recorded the use (to the minute, like every request): a second,
+    // unconditional write here made each token sign-in of a release storm wait for two
+    // syncs to disk instead of at most one.
     state.userId = user->id;
     state.tokenHash = tokenHash;
     wire::Frame f;

@@ -296,6 +296,7 @@ int runStaffStart(const Options &options)
     if (!prepare.waitForFinished(600'000) || prepare.exitCode() != 0)
         return fail(QStringLiteral("staff-start: preparing the device failed: %1")
                         .arg(QString::fromLocal8Bit(prepare.readAll())));
+    const double preparedS = preparing.wallMs() / 1000;
 
     const int runs = options.smoke ? 2 : 5;
     QProcessEnvironment probe = env;
@@ -339,7 +340,7 @@ int runStaffStart(const Options &options)
     const double hwmMiB = double(figure(scrolled.scrolled, QStringLiteral("hwm_kib"))) / 1024;
     const double atStartMiB = double(figure(scrolled.interactive, QStringLiteral("rss_kib"))) / 1024;
 
-    QTextStream(stdout) << QStringLiteral("device prepared in %1 s\n").arg(preparing.wallMs() / 1000, 0, 'f', 1);
+    QTextStream(stdout) << QStringLiteral("device prepared in %1 s\n").arg(preparedS, 0, 'f', 1);
     printRow({ QStringLiteral("app"), QStringLiteral("first start (ms)"), QStringLiteral("median of %1 (ms)").arg(runs),
         QStringLiteral("target") });
     printRow({ QStringLiteral("acorn-staff"), QString::number(firstStaff, 'f', 0), QString::number(median(staff), 'f', 0),

@@ -219,7 +219,8 @@ School fillSchool(test::TestServer &server, int parents)
         f.token = crypto::randomBytes(32);
         Status st = h.store->setPassword(user->id, hash.value());
         if (st)
-            st = h.store->createSession(user->id, crypto::sha256(f.token), QStringLiteral("storm tablet"), now);
+            st = h.store->createSession(user->id, crypto::sha256(f.token), QStringLiteral("storm tablet"),
+                now - 24 * 3600 * 1000); // signed in yesterday: today's sign-in records its use
         if (!st)
             return s.error = st.error(), s;
     }
