@@ -774,6 +774,23 @@ int runStorm(const Options &options)
     if (ours.cipher != reference.cipher)
         return fail(QStringLiteral("storm: acorn-server negotiated %1 but nginx %2").arg(ours.cipher, reference.cipher));
 
+    const double mib = double(school.thumbnailBytes) / (1024 * 1024);
+    QTextStream(stdout) << QStringLiteral("school filled in %1 s; %2 thumbnails, %3 MiB; every pull checked; %4\n")
+                               .arg(fillS, 0, 'f', 1)
+                               .arg(parents * kObservationsEach)
+                               .arg(mib, 0, 'f', 1)
+                               .arg(ours.cipher);
+    printRow({ QStringLiteral("release"), QStringLiteral("total (ms)"), QStringLiteral("p50/p95/p99 (ms)"),
+        QStringLiteral("server CPU (s)"), QStringLiteral("server peak (MiB)") });
+    printRow({ QStringLiteral("acorn-server"), QString::number(ours.totalMs, 'f', 0), latencyText(ours),
+        QString::number(ours.serverCpuS, 'f', 2),
+        QStringLiteral("%1 (HWM %2)").arg(ours.serverPeakMiB, 0, 'f', 0).arg(acornHwm, 0, 'f', 0) });
+    printRow({ QStringLiteral("nginx"), QString::number(reference.totalMs, 'f', 0), latencyText(reference),
+        QString::number(reference.serverCpuS, 'f', 2), QString::number(reference.serverPeakMiB, 'f', 0) });
+    printRow({ QStringLiteral("acorn/nginx"), ratioText(ours.totalMs / std::max(1.0, reference.totalMs), 3.0, Better::Lower),
+        QString(), QStringLiteral("%1x").arg(ours.serverCpuS / std::max(0.01, reference.serverCpuS), 0, 'f', 1),
+        QString() });
+
     // 3. Password sign-ins, on a fresh server process (so its peak is theirs), while another
     //    family's device keeps signing in with its token and pulling. (They take minutes:
     //    ACORN_BENCH_STORM_PARTS=release leaves them out while profiling the release.)
@@ -825,22 +842,6 @@ int runStorm(const Options &options)
     if (!probeError.isEmpty())
         return fail(QStringLiteral("storm: the probe during the sign-ins: %1").arg(probeError));
 
-    const double mib = double(school.thumbnailBytes) / (1024 * 1024);
-    QTextStream(stdout) << QStringLiteral("school filled in %1 s; %2 thumbnails, %3 MiB; every pull checked; %4\n")
-                               .arg(fillS, 0, 'f', 1)
-                               .arg(parents * kObservationsEach)
-                               .arg(mib, 0, 'f', 1)
-                               .arg(ours.cipher);
-    printRow({ QStringLiteral("release"), QStringLiteral("total (ms)"), QStringLiteral("p50/p95/p99 (ms)"),
-        QStringLiteral("server CPU (s)"), QStringLiteral("server peak (MiB)") });
-    printRow({ QStringLiteral("acorn-server"), QString::number(ours.totalMs, 'f', 0), latencyText(ours),
-        QString::number(ours.serverCpuS, 'f', 2),
-        QStringLiteral("%1 (HWM %2)").arg(ours.serverPeakMiB, 0, 'f', 0).arg(acornHwm, 0, 'f', 0) });
-    printRow({ QStringLiteral("nginx"), QString::number(reference.totalMs, 'f', 0), latencyText(reference),
-        QString::number(reference.serverCpuS, 'f', 2), QString::number(reference.serverPeakMiB, 'f', 0) });
-    printRow({ QStringLiteral("acorn/nginx"), ratioText(ours.totalMs / std::max(1.0, reference.totalMs), 3.0, Better::Lower),
-        QString(), QStringLiteral("%1x").arg(ours.serverCpuS / std::max(0.01, reference.serverCpuS), 0, 'f', 1),
-        QString() });
     if (!signIns)
         return 0;
     printRow({ QStringLiteral("sign-ins"), QStringLiteral("total (ms)"), QStringLiteral("p50/p95/p99 (ms)"),
