@@ -69,6 +69,8 @@ unsigned char *bytes(QByteArray &array)
     return reinterpret_cast<unsigned char *>(array.data());
 }
 
+} // namespace
+
 std::uint64_t scryptMemory(const ScryptParams &params)
 {
     // What OpenSSL's scrypt allocates: B (128 * r * p) plus V and XY (128 * r * (N + 2)).
@@ -77,6 +79,8 @@ std::uint64_t scryptMemory(const ScryptParams &params)
     const auto p = static_cast<std::uint64_t>(params.p);
     return 128 * r * (n + 2) + 128 * r * p;
 }
+
+namespace {
 
 // Empty when the parameters are acceptable for a stored hash, else what is wrong.
 QString checkStoredParams(const ScryptParams &params)
@@ -322,6 +326,20 @@ Result<QString> hashPassword(const QString &password, ScryptParams params)
         .arg(params.r)
         .arg(params.p)
         .arg(QString::fromLatin1(salt.toBase64()), QString::fromLatin1(hash.toBase64()));
+}
+
+std::optional<ScryptParams> storedParams(const QString &encoded)
+{
+    ParsedHash parsed;
+    if (!parseEncoded(encoded, parsed))
+        return std::nullopt;
+    return parsed.params;
+}
+
+bool needsRehash(const QString &encoded, const ScryptParams &current)
+{
+    const std::optional<ScryptParams> stored = storedParams(encoded);
+    return stored && *stored != current;
 }
 
 bool verifyPassword(const QString &password, const QString &encoded)

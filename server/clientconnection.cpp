@@ -19,6 +19,12 @@ ClientConnection::ClientConnection(QSslSocket *socket, SyncService &service, int
     m_socket->setReadBufferSize(256 * 1024);
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, [this] {
+        // A device waiting for its own sign-in is not idle: after a release, hundreds of
+        // password checks queue for the hash pool, and the last ones take minutes.
+        if (m_socket->isEncrypted() && m_state.loginInProgress) {
+            m_timer.start(m_idleTimeoutMs);
+            return;
+        }
         close(m_socket->isEncrypted() ? QStringLiteral("idle timeout") : QStringLiteral("TLS handshake timeout"));
     });
     m_timer.start(handshakeTimeoutMs);

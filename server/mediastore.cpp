@@ -8,6 +8,8 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 
+#include <algorithm>
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -167,7 +169,8 @@ Result<QByteArray> MediaStore::read(const QString &sha256Hex, qint64 offset, qin
     if (offset < 0 || offset > f.size())
         return Result<QByteArray>::failure(QStringLiteral("offset %1 is beyond the end of the file").arg(offset));
     f.seek(offset);
-    return f.read(length);
+    // Not more than the file holds: a thumbnail's 30 KiB must not cost a 1 MiB buffer.
+    return f.read(std::min(length, f.size() - offset));
 }
 
 } // namespace acorn::server

@@ -7,6 +7,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <utility>
+
 namespace acorn::server {
 
 namespace {
@@ -71,23 +73,90 @@ QSqlQuery ServerStore::run(const QString &sql, const QVariantList &binds, bool *
         return q;
     }
     bool good = q.prepare(sql);
-    if (good) {
-        for (const QVariant &v : binds) {
-            // A null QString means "no text" here, never SQL NULL.
-            if (v.metaType().id() == QMetaType::QString && v.toString().isNull())
-                q.addBindValue(QStringLiteral(""));
-            else
-                q.addBindValue(v);
-        }
-        good = q.exec();
-    }
-    if (!good) {
+    if (good)
+        good = bindAndExec(q, sql, binds);
+    else
         m_lastError = q.lastError().text();
+    if (!good)
         qCWarning(lcServerStore) << "statement failed:" << sql.left(60) << m_lastError;
-    }
     if (ok)
         *ok = good;
     return q;
+}
+
+bool ServerStore::bindAndExec(QSqlQuery &q, const QString &sql, const QVariantList &binds)
+{
+    Q_UNUSED(sql)
+    for (int i = 0; i < binds.size(); ++i) {
+        const QVariant &v = binds[i];
+        // A null QString means "no text" here, never SQL NULL.
+        if (v.metaType().id() == QMetaType::QString && v.toString().isNull())
+            q.bindValue(i, QStringLiteral(""));
+        else
+            q.bindValue(i, v);
+    }
+    const bool good = q.exec();
+    if (!good)
+        m_lastError = q.lastError().text();
+    return good;
+}
+
+ServerStore::KeptQuery::KeptQuery(KeptStatement *kept, QSqlQuery own)
+    : m_kept(kept)
+    , m_own(std::move(own))
+{
+}
+
+ServerStore::KeptQuery::KeptQuery(KeptQuery &&other) noexcept
+    : m_kept(std::exchange(other.m_kept, nullptr))
+    , m_own(std::move(other.m_own))
+{
+}
+
+ServerStore::KeptQuery::~KeptQuery()
+{
+    if (m_kept) {
+        m_kept->query.finish(); // ends its read, keeps it prepared
+        m_kept->busy = false;
+    }
+}
+
+ServerStore::KeptQuery ServerStore::runKept(const QString &sql, const QVariantList &binds)
+{
+    std::shared_ptr<KeptStatement> &kept = m_kept[sql];
+    if (!kept) {
+        auto fresh = std::make_shared<KeptStatement>();
+        fresh->query = QSqlQuery(m_database->db());
+        fresh->query.setForwardOnly(true);
+        if (!fresh->query.prepare(sql)) {
+            m_lastError = fresh->query.lastError().text();
+            m_kept.remove(sql);
+            return KeptQuery(nullptr, run(sql, binds));
+        }
+        kept = std::move(fresh);
+    }
+    if (kept->busy) // asked for again while its last result is still being read
+        return KeptQuery(nullptr, run(sql, binds));
+    kept->busy = true;
+    KeptQuery q(kept.get(), QSqlQuery());
+    if (!bindAndExec(*q, sql, binds))
+        qCWarning(lcServerStore) << "statement failed:" << sql.left(60) << m_lastError;
+    return q;
+}
+
+ServerStore::DataVersion ServerStore::dataVersion()
+{
+    DataVersion v;
+    const QString query = sqldialect::dataVersionQuery(dialect());
+    if (query.isEmpty())
+        return v; // not valid: the reader loads again
+    KeptQuery q = runKept(query, {});
+    if (q->isActive() && q->next()) {
+        v.valid = true;
+        v.otherConnections = q->value(0).toLongLong();
+        v.thisConnection = q->value(1).toLongLong();
+    }
+    return v;
 }
 
 Status ServerStore::exec(const QString &sql, const QVariantList &binds)
@@ -511,10 +580,10 @@ std::optional<UserRecord> ServerStore::userByUsername(const QString &username)
 
 std::optional<UserRecord> ServerStore::userById(qint64 id)
 {
-    QSqlQuery q = run(QStringLiteral("SELECT %1 FROM users WHERE id = ?").arg(QLatin1String(kUserColumns)), {id});
-    if (!q.next())
+    KeptQuery q = runKept(QStringLiteral("SELECT %1 FROM users WHERE id = ?").arg(QLatin1String(kUserColumns)), {id});
+    if (!q->next())
         return std::nullopt;
-    return userFrom(q);
+    return userFrom(*q);
 }
 
 QList<UserRecord> ServerStore::users()
@@ -552,6 +621,14 @@ Status ServerStore::setPassword(qint64 userId, const QString &hash)
     return exec(QStringLiteral("UPDATE users SET password_hash = ?, activation_hash = NULL, activation_expires = 0, "
                                "state = CASE WHEN state = 'invited' THEN 'active' ELSE state END WHERE id = ?"),
                 {hash, userId});
+}
+
+bool ServerStore::replacePasswordHash(qint64 userId, const QString &oldHash, const QString &newHash)
+{
+    bool ok = false;
+    QSqlQuery q = run(QStringLiteral("UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?"),
+        { newHash, userId, oldHash }, &ok);
+    return ok && q.numRowsAffected() == 1;
 }
 
 Status ServerStore::setActivation(qint64 userId, const QString &codeHash, qint64 expiresMs)
@@ -594,13 +671,13 @@ Status ServerStore::createSession(qint64 userId, const QByteArray &tokenHash, co
 
 std::optional<SessionRecord> ServerStore::sessionByTokenHash(const QByteArray &tokenHash)
 {
-    QSqlQuery q = run(QStringLiteral("SELECT id, user_id, device, created_at, last_used_at FROM sessions "
-                                     "WHERE token_hash = ? AND revoked_at IS NULL"),
-                      {tokenHash});
-    if (!q.next())
+    KeptQuery q = runKept(QStringLiteral("SELECT id, user_id, device, created_at, last_used_at FROM sessions "
+                                         "WHERE token_hash = ? AND revoked_at IS NULL"),
+                          {tokenHash});
+    if (!q->next())
         return std::nullopt;
-    return SessionRecord{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(),
-                         q.value(3).toLongLong(), q.value(4).toLongLong(), 0, QString()};
+    return SessionRecord{q->value(0).toLongLong(), q->value(1).toLongLong(), q->value(2).toString(),
+                         q->value(3).toLongLong(), q->value(4).toLongLong(), 0, QString()};
 }
 
 Status ServerStore::endSession(qint64 sessionId, qint64 now, const QString &reason)
@@ -753,23 +830,28 @@ Status ServerStore::revokeSessionsOfUser(qint64 userId, qint64 now)
 
 std::optional<ObservationRecord> ServerStore::observation(const QString &id)
 {
-    QSqlQuery q = run(QStringLiteral("SELECT content, author_id, seq FROM observations WHERE id = ?"), {id});
-    if (!q.next())
-        return std::nullopt;
     ObservationRecord r;
-    const QByteArray blob = q.value(0).toByteArray();
-    if (!r.content.ParseFromArray(blob.constData(), static_cast<int>(blob.size()))) {
-        qCWarning(lcServerStore) << "observation" << id << "has unreadable content";
-        return std::nullopt;
+    {
+        KeptQuery q = runKept(QStringLiteral("SELECT content, author_id, seq FROM observations WHERE id = ?"), {id});
+        if (!q->next())
+            return std::nullopt;
+        const QByteArray blob = q->value(0).toByteArray();
+        if (!r.content.ParseFromArray(blob.constData(), static_cast<int>(blob.size()))) {
+            qCWarning(lcServerStore) << "observation" << id << "has unreadable content";
+            return std::nullopt;
+        }
+        r.authorId = q->value(1).toLongLong();
+        r.seq = q->value(2).toLongLong();
     }
-    r.authorId = q.value(1).toLongLong();
-    r.seq = q.value(2).toLongLong();
-    QSqlQuery c = run(QStringLiteral("SELECT child_id, current FROM observation_children WHERE observation_id = ?"), {id});
-    while (c.next()) {
-        if (c.value(1).toBool())
-            r.currentChildIds.append(c.value(0).toLongLong());
-        else
-            r.pastChildIds.append(c.value(0).toLongLong());
+    {
+        KeptQuery c = runKept(
+            QStringLiteral("SELECT child_id, current FROM observation_children WHERE observation_id = ?"), {id});
+        while (c->next()) {
+            if (c->value(1).toBool())
+                r.currentChildIds.append(c->value(0).toLongLong());
+            else
+                r.pastChildIds.append(c->value(0).toLongLong());
+        }
     }
     for (wire::Media &m : *r.content.mutable_media()) {
         const std::optional<MediaRecord> rec = media(QString::fromStdString(m.id()));
@@ -980,21 +1062,21 @@ QList<ChangedObservation> ServerStore::observationsOfChild(qint64 childId, qint6
 
 std::optional<MediaRecord> ServerStore::media(const QString &id)
 {
-    QSqlQuery q = run(QStringLiteral("SELECT id, kind, size, sha256, thumbnail_size, thumbnail_sha256, original_done, "
-                                     "thumbnail_done, declared_by FROM media WHERE id = ?"),
-                      {id});
-    if (!q.next())
+    KeptQuery q = runKept(QStringLiteral("SELECT id, kind, size, sha256, thumbnail_size, thumbnail_sha256, original_done, "
+                                         "thumbnail_done, declared_by FROM media WHERE id = ?"),
+                          {id});
+    if (!q->next())
         return std::nullopt;
     MediaRecord m;
-    m.id = q.value(0).toString();
-    m.kind = q.value(1).toString();
-    m.size = q.value(2).toLongLong();
-    m.sha256 = q.value(3).toString();
-    m.thumbnailSize = q.value(4).toLongLong();
-    m.thumbnailSha256 = q.value(5).toString();
-    m.originalDone = q.value(6).toBool();
-    m.thumbnailDone = q.value(7).toBool();
-    m.declaredBy = q.value(8).toLongLong();
+    m.id = q->value(0).toString();
+    m.kind = q->value(1).toString();
+    m.size = q->value(2).toLongLong();
+    m.sha256 = q->value(3).toString();
+    m.thumbnailSize = q->value(4).toLongLong();
+    m.thumbnailSha256 = q->value(5).toString();
+    m.originalDone = q->value(6).toBool();
+    m.thumbnailDone = q->value(7).toBool();
+    m.declaredBy = q->value(8).toLongLong();
     return m;
 }
 
@@ -1015,9 +1097,9 @@ Status ServerStore::markMediaVariantDone(const QString &mediaId, wire::MediaVari
 QStringList ServerStore::observationsWithMedia(const QString &mediaId)
 {
     QStringList out;
-    QSqlQuery q = run(QStringLiteral("SELECT observation_id FROM observation_media WHERE media_id = ?"), {mediaId});
-    while (q.next())
-        out.append(q.value(0).toString());
+    KeptQuery q = runKept(QStringLiteral("SELECT observation_id FROM observation_media WHERE media_id = ?"), {mediaId});
+    while (q->next())
+        out.append(q->value(0).toString());
     return out;
 }
 

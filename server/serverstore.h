@@ -9,6 +9,7 @@
 #include <QHash>
 #include <QList>
 #include <QSet>
+#include <QSqlQuery>
 #include <QString>
 #include <QVariant>
 
@@ -149,6 +150,23 @@ public:
     static Result<std::unique_ptr<ServerStore>> openSqlite(const QString &path, bool create);
     SqlDialect dialect() const;
 
+    // Changes whenever the database may have changed since it was last read: a commit by
+    // another connection (an admin command, another process) or any row this connection
+    // changed. Equal versions mean nothing changed. Lets a reader keep what it loaded.
+    // PostgreSQL has no such counter (sqldialect::dataVersionQuery): there it is never
+    // valid, and readers load afresh each time.
+    struct DataVersion
+    {
+        bool valid = false; // false when it could not be read: assume a change
+        qint64 otherConnections = 0; // PRAGMA data_version
+        qint64 thisConnection = 0; // total_changes()
+        bool operator==(const DataVersion &o) const
+        {
+            return valid && o.valid && otherConnections == o.otherConnections && thisConnection == o.thisConnection;
+        }
+    };
+    DataVersion dataVersion();
+
     // RAII transaction; rolls back unless commit() succeeded. Inside another one it is a
     // SAVEPOINT: its commit() keeps its changes for the outer transaction to commit, and
     // its rollback undoes only its own changes (a push of many items commits them together
@@ -254,6 +272,10 @@ public:
     Result<qint64> insertUser(const UserRecord &user, qint64 now);
     Status updateUserProfile(qint64 id, const QString &displayName, const QString &role, qint64 familyId);
     Status setPassword(qint64 userId, const QString &hash);
+    // Replaces a password hash by an equivalent one (same password, newer scrypt
+    // parameters), only if it is still `oldHash`; true if it was replaced. Nothing else
+    // about the account changes.
+    bool replacePasswordHash(qint64 userId, const QString &oldHash, const QString &newHash);
     Status setActivation(qint64 userId, const QString &codeHash, qint64 expiresMs);
     Status setUserState(qint64 userId, const QString &state);
     QSet<qint64> staffClassIds(qint64 userId);
@@ -406,6 +428,36 @@ private:
 
     QSqlQuery run(const QString &sql, const QVariantList &binds, bool *ok = nullptr);
     Status exec(const QString &sql, const QVariantList &binds);
+
+    // The statements every request runs (session and user lookups, media checks) are
+    // prepared once and kept: preparing them again each time was a third of the server's
+    // CPU in a release storm. A KeptQuery is read while it lives and resets its statement
+    // when it goes; a statement still being read when asked for again (nesting) is simply
+    // prepared afresh for that caller.
+    struct KeptStatement
+    {
+        QSqlQuery query;
+        bool busy = false;
+    };
+    class KeptQuery
+    {
+    public:
+        KeptQuery(KeptStatement *kept, QSqlQuery own);
+        KeptQuery(KeptQuery &&other) noexcept;
+        KeptQuery(const KeptQuery &) = delete;
+        KeptQuery &operator=(const KeptQuery &) = delete;
+        KeptQuery &operator=(KeptQuery &&) = delete;
+        ~KeptQuery();
+        QSqlQuery &operator*() { return m_kept ? m_kept->query : m_own; }
+        QSqlQuery *operator->() { return &**this; }
+
+    private:
+        KeptStatement *m_kept;
+        QSqlQuery m_own;
+    };
+    KeptQuery runKept(const QString &sql, const QVariantList &binds);
+    // Binds and executes a prepared query; false (and m_lastError) on failure.
+    bool bindAndExec(QSqlQuery &q, const QString &sql, const QVariantList &binds);
     Result<qint64> nextSeq();
     // The bodies of saveObservation, saveAssessment and touchObservations, which run them in
     // a transaction (or a savepoint of the caller's).
@@ -420,6 +472,7 @@ private:
     std::unique_ptr<Database> m_database;
     QString m_lastError;
     int m_transactionDepth = 0;
+    QHash<QString, std::shared_ptr<KeptStatement>> m_kept;
 };
 
 } // namespace acorn::server

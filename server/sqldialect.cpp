@@ -75,6 +75,12 @@ QString integrityCheck(SqlDialect dialect)
     return dialect == SqlDialect::Sqlite ? QStringLiteral("PRAGMA quick_check") : QString();
 }
 
+QString dataVersionQuery(SqlDialect dialect)
+{
+    return dialect == SqlDialect::Sqlite ? QStringLiteral("SELECT data_version, total_changes() FROM pragma_data_version")
+                                         : QString();
+}
+
 QStringList connectionSetup(SqlDialect dialect)
 {
     if (dialect == SqlDialect::Sqlite) {

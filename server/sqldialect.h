@@ -42,6 +42,11 @@ QString countTablesNamed(SqlDialect dialect);
 // (PostgreSQL: amcheck / pg_amcheck, see docs/postgresql.md).
 QString integrityCheck(SqlDialect dialect);
 
+// A query whose one row changes whenever the database may have changed since it was last
+// read (SQLite: PRAGMA data_version and total_changes()); empty where there is none
+// (PostgreSQL: another process's commits cannot be seen without reading the data).
+QString dataVersionQuery(SqlDialect dialect);
+
 // Statements run once on every new connection.
 QStringList connectionSetup(SqlDialect dialect);
 

@@ -52,6 +52,9 @@ SyncServer::SyncServer(SyncService &service, QSslConfiguration tls, ConnectionLi
     , m_tls(std::move(tls))
     , m_limits(limits)
 {
+    // Qt's default is 50. When a whole school's parents connect at once, connections beyond
+    // the backlog have their SYN dropped and retry a second later; nginx uses 511.
+    setListenBacklogSize(511);
 }
 
 SyncServer::~SyncServer()
@@ -69,27 +72,48 @@ void SyncServer::incomingConnection(qintptr socketDescriptor)
         return;
     }
     const QString address = socket->peerAddress().toString();
-    if (m_connections.size() >= m_limits.maxConnections
+    if (m_connections.size() + m_waiting.size() >= m_limits.maxConnections
         || m_perAddress.value(address) >= m_limits.maxConnectionsPerAddress) {
         qCWarning(lcServerNet) << "refusing a connection from" << address << ": too many connections";
         socket->abort();
         delete socket;
         return;
     }
+    m_perAddress[address]++;
     if (m_handshaking.size() >= m_limits.maxPendingHandshakes) {
-        qCWarning(lcServerNet) << "refusing a connection from" << address << ": too many TLS handshakes at once";
-        socket->abort();
-        delete socket;
+        // A release storm, or a flood of half-open connections: this one waits its turn
+        // (no TLS work is done for it yet), and new ones wait in the kernel's backlog until
+        // the queue is empty again. Refusing would fail every device beyond the cap.
+        socket->setParent(this);
+        socket->setReadBufferSize(64 * 1024); // what it sends meanwhile stays small
+        m_waiting.enqueue(socket);
+        pauseAccepting();
         return;
     }
+    startHandshake(socket);
+}
+
+void SyncServer::startHandshake(QSslSocket *socket)
+{
+    socket->setParent(nullptr);
     socket->setSslConfiguration(m_tls);
     auto *connection = new ClientConnection(socket, m_service, m_limits.handshakeTimeoutMs, m_limits.idleTimeoutMs, this);
     m_connections.insert(connection);
     m_handshaking.insert(connection);
-    m_perAddress[address]++;
     connect(connection, &ClientConnection::closed, this, &SyncServer::forget);
-    connect(connection, &ClientConnection::established, this, [this](ClientConnection *c) { m_handshaking.remove(c); });
+    connect(connection, &ClientConnection::established, this, [this](ClientConnection *c) {
+        m_handshaking.remove(c);
+        startWaiting();
+    });
     socket->startServerEncryption();
+}
+
+void SyncServer::startWaiting()
+{
+    while (!m_waiting.isEmpty() && m_handshaking.size() < m_limits.maxPendingHandshakes)
+        startHandshake(m_waiting.dequeue());
+    if (m_waiting.isEmpty())
+        resumeAccepting();
 }
 
 void SyncServer::forget(ClientConnection *c)
@@ -100,6 +124,7 @@ void SyncServer::forget(ClientConnection *c)
     const QString address = c->peer();
     if (--m_perAddress[address] <= 0)
         m_perAddress.remove(address);
+    startWaiting();
 }
 
 } // namespace acorn::server

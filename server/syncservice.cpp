@@ -55,7 +55,8 @@ wire::Frame errorFrame(quint64 requestId, wire::Error::Code code, const QString 
     return f;
 }
 
-// Everything the rules read about the school, loaded once per request.
+// Everything the rules read about the school, as of one request. Copies are cheap: the
+// containers are implicitly shared and the gate is shared and read-only.
 struct SyncService::Snapshot
 {
     SchoolSettings school;
@@ -63,7 +64,7 @@ struct SyncService::Snapshot
     QHash<qint64, ClassRecord> classes;
     QHash<QString, qint64> childIdByRef;
     QHash<qint64, qint64> earlyReleases;
-    std::unique_ptr<ReleaseGate> gate;
+    std::shared_ptr<const ReleaseGate> gate;
     bool parentsSeeAssessments = false;
     qint64 now = 0;
 };
@@ -100,10 +101,37 @@ SyncService::~SyncService()
     m_hashPool.waitForDone();
 }
 
+template<typename Job>
+auto SyncService::runHash(std::uint64_t memoryBytes, Job job)
+{
+    const int mib = static_cast<int>(
+        std::clamp<std::uint64_t>((memoryBytes + (1 << 20) - 1) >> 20, 1, kHashMemoryMiB));
+    return QtConcurrent::run(&m_hashPool, [this, mib, job = std::move(job)] {
+        m_hashMemory.acquire(mib);
+        const QSemaphoreReleaser release(m_hashMemory, mib);
+        return job();
+    });
+}
+
 std::unique_ptr<SyncService::Snapshot> SyncService::snapshot()
 {
-    auto snap = std::make_unique<Snapshot>();
+    // Loading the school is most of what a small request costs (a release storm's thumbnail
+    // fetches spent over half their time here), so it is kept while the database has not
+    // changed. The version is read before loading: a change committed meanwhile (by this
+    // server or by an admin command) makes the next request load again.
+    const ServerStore::DataVersion version = m_store.dataVersion();
+    if (!m_school || !version.valid || !(version == m_schoolVersion)) {
+        m_school = loadSnapshot();
+        m_schoolVersion = version;
+    }
+    auto snap = std::make_unique<Snapshot>(*m_school);
     snap->now = m_clock.nowMs();
+    return snap;
+}
+
+std::unique_ptr<SyncService::Snapshot> SyncService::loadSnapshot()
+{
+    auto snap = std::make_unique<Snapshot>();
     snap->school = m_store.school().value_or(SchoolSettings{});
     for (const ChildRecord &c : m_store.children()) {
         snap->children.insert(c.id, c);
@@ -113,7 +141,7 @@ std::unique_ptr<SyncService::Snapshot> SyncService::snapshot()
         snap->classes.insert(c.id, c);
     snap->earlyReleases = m_store.earlyReleases();
     snap->parentsSeeAssessments = m_store.assessmentsVisibleToParents();
-    snap->gate = std::make_unique<ReleaseGate>(
+    snap->gate = std::make_shared<const ReleaseGate>(
         ReleaseGate::forSchool(m_store.halfTerms(), snap->school.timeZone, snap->school.releaseTime));
     return snap;
 }
@@ -335,10 +363,11 @@ void SyncService::verifyLogin(ConnectionState *statePtr, QObject *guard,
     const QString device = statePtr->device;
     const QString peer = statePtr->peerAddress;
 
-    auto *watcher = new QFutureWatcher<bool>(this);
+    auto *watcher = new QFutureWatcher<Verified>(this);
     QPointer<QObject> alive(guard);
     connect(watcher, &QFutureWatcherBase::finished, this, [=, this] {
-        const bool verified = watcher->result();
+        const Verified result = watcher->result();
+        const bool verified = result.ok;
         watcher->deleteLater();
         const qint64 now = m_clock.nowMs();
         const bool passwordOk = verified && user && !user->passwordHash.isEmpty();
@@ -357,6 +386,11 @@ void SyncService::verifyLogin(ConnectionState *statePtr, QObject *guard,
                 auditLock(username, device, peer, lock, now);
         } else {
             m_throttle.succeeded(attempt);
+            // Only if the hash is still the one just verified (a password set meanwhile wins).
+            if (!result.newHash.isEmpty()
+                && m_store.replacePasswordHash(user->id, user->passwordHash, result.newHash)) {
+                qCInfo(lcServerAuth) << "password hash of user" << user->id << "moved to the current scrypt parameters";
+            }
         }
         if (!alive)
             return; // the connection went away meanwhile
@@ -391,7 +425,20 @@ void SyncService::verifyLogin(ConnectionState *statePtr, QObject *guard,
             second == SecondFactor::Accepted ? QStringLiteral("login-2fa")
                                              : QStringLiteral("login"));
     });
-    watcher->setFuture(QtConcurrent::run(&m_hashPool, [password, hash] { return crypto::verifyPassword(password, hash); }));
+    // A hash made with older parameters is replaced by a new one once the password proved
+    // right, in the same job (one after the other, so the memory is the larger of the two).
+    const crypto::ScryptParams params = m_passwordParams;
+    const std::uint64_t memory = std::max(crypto::scryptMemory(crypto::storedParams(hash).value_or(params)),
+        crypto::scryptMemory(params));
+    watcher->setFuture(runHash(memory, [password, hash, params] {
+        Verified v;
+        v.ok = crypto::verifyPassword(password, hash);
+        if (v.ok && crypto::needsRehash(hash, params)) {
+            if (auto fresh = crypto::hashPassword(password, params))
+                v.newHash = fresh.value();
+        }
+        return v;
+    }));
 }
 
 void SyncService::afterThrottleDelay(const LoginAttempt &attempt, QObject *guard, const std::function<void()> &next)
@@ -479,7 +526,9 @@ void SyncService::onTokenLogin(ConnectionState &state, const wire::Frame &frame,
                          QStringLiteral("this device's sign-in has ended: please sign in again")));
         return;
     }
-    m_store.touchSession(session->id, now);
+    // sessionStillLive() has recorded the use (to the minute, like every request): a second,
+    // unconditional write here made each token sign-in of a release storm wait for two
+    // syncs to disk instead of at most one.
     state.userId = user->id;
     state.tokenHash = tokenHash;
     wire::Frame f;
@@ -588,7 +637,9 @@ void SyncService::activate(ConnectionState &state, QObject *guard, const QString
         }
         completeLogin(st, *m_store.userById(userId), reply, rid, QStringLiteral("login"));
     });
-    watcher->setFuture(QtConcurrent::run(&m_hashPool, [newPassword] { return crypto::hashPassword(newPassword); }));
+    const crypto::ScryptParams params = m_passwordParams;
+    watcher->setFuture(runHash(crypto::scryptMemory(params),
+        [newPassword, params] { return crypto::hashPassword(newPassword, params); }));
 }
 
 // ------------------------------------------------------------------ pull

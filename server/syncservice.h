@@ -1,15 +1,19 @@
 #pragma once
 
 #include "acorn.pb.h"
+#include "crypto.h"
 #include "journalrules.h"
 #include "loginthrottle.h"
 #include "sessionlifetimes.h"
 #include "result.h"
+#include "serverstore.h"
 
 #include <QObject>
 #include <QPointer>
+#include <QSemaphore>
 #include <QThreadPool>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -62,18 +66,37 @@ public:
     void setThrottlePolicy(const LoginThrottlePolicy &policy) { m_throttle.setPolicy(policy); }
     const LoginThrottlePolicy &throttlePolicy() const { return m_throttle.policy(); }
 
-    // Threads for password hashing; each scrypt hash holds 128 MiB while it runs.
+    // The scrypt parameters of new password hashes (activation, and the replacement of an
+    // older hash after a successful sign-in). Tests use cheap ones, so that their accounts'
+    // cheap hashes are not replaced at every sign-in.
+    void setPasswordParams(const crypto::ScryptParams &params) { m_passwordParams = params; }
+
+    // Threads for password hashing. However many sign-ins arrive at once, the hashes that
+    // run at the same time hold at most kHashMemoryMiB between them (scrypt's memory is the
+    // server's peak): two of today's hashes (64 MiB and 2 KiB each, so 65 MiB counted), or
+    // one of the older 128 MiB ones. The rest wait their turn in the pool's queue, costing a
+    // few bytes each.
     static constexpr int kHashThreads = 2;
+    static constexpr int kHashMemoryMiB = 130;
 
 private:
     struct Snapshot;
+    // The school as the rules see it now: loaded again only when the database changed.
     std::unique_ptr<Snapshot> snapshot();
+    std::unique_ptr<Snapshot> loadSnapshot();
     Viewer viewerFor(const UserRecord &user, const Snapshot &snap);
 
     void onHello(ConnectionState &state, const wire::Frame &frame, const Reply &reply);
     void onLogin(ConnectionState &state, const wire::Frame &frame, const Reply &reply, QObject *guard);
     void onTokenLogin(ConnectionState &state, const wire::Frame &frame, const Reply &reply);
     void onActivate(ConnectionState &state, const wire::Frame &frame, const Reply &reply, QObject *guard);
+    // A password check: whether it matched, and a new hash when the stored one was made with
+    // older scrypt parameters.
+    struct Verified
+    {
+        bool ok = false;
+        QString newHash;
+    };
     struct Credentials
     {
         QString username;
@@ -137,9 +160,18 @@ private:
     const Clock &m_clock;
     LoginThrottle m_throttle;
     SessionLifetimes m_lifetimes;
+    // Runs `job` (which needs `memoryBytes` while it runs) on the hash pool once it fits in
+    // the hashing memory budget.
+    template<typename Job>
+    auto runHash(std::uint64_t memoryBytes, Job job);
+
     QThreadPool m_hashPool;
+    QSemaphore m_hashMemory { kHashMemoryMiB };
+    crypto::ScryptParams m_passwordParams;
     QString m_dummyHash; // verified against for unknown users, so timing reveals nothing
     QByteArray m_cursorKey;
+    std::unique_ptr<Snapshot> m_school; // the last one loaded, without `now`
+    ServerStore::DataVersion m_schoolVersion;
 };
 
 wire::Frame errorFrame(quint64 requestId, wire::Error::Code code, const QString &message);

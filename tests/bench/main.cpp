@@ -25,14 +25,22 @@ int main(int argc, char *argv[])
     const QCommandLineOption smoke(QStringLiteral("smoke"),
         QStringLiteral("Small sizes; checks correctness only (for the test suite)."));
     parser.addOption(smoke);
+    // Internal: staff-start prepares its device in a child process with its own XDG folders.
+    QCommandLineOption prepareStaff(QStringLiteral("prepare-staff-home"));
+    prepareStaff.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(prepareStaff);
     parser.addPositionalArgument(QStringLiteral("benchmark"),
-        QStringLiteral("upload, sync-cost, capture, or all (the default)."));
+        QStringLiteral("upload, storm, sync-cost, capture, staff-start, or all (the default)."));
     parser.process(app);
+    if (parser.isSet(prepareStaff))
+        return acorn::bench::prepareStaffHome(parser.isSet(smoke));
 
     const QMap<QString, std::function<int(const acorn::bench::Options &)>> benchmarks {
         { QStringLiteral("sync-cost"), acorn::bench::runSyncCost },
         { QStringLiteral("capture"), acorn::bench::runCapture },
         { QStringLiteral("upload"), acorn::bench::runUpload },
+        { QStringLiteral("storm"), acorn::bench::runStorm },
+        { QStringLiteral("staff-start"), acorn::bench::runStaffStart },
     };
     QStringList chosen = parser.positionalArguments();
     if (chosen.isEmpty() || chosen == QStringList { QStringLiteral("all") })

@@ -32,20 +32,6 @@ namespace {
 constexpr auto kUser = "nina.nursery";
 constexpr auto kPassword = "bench-password-1";
 
-// A memory figure of a running process from /proc/PID/status in MiB ("VmHWM:", the peak
-// resident set since it started, or "VmRSS:", the resident set now); 0 if unreadable.
-double statusMiB(qint64 pid, const QByteArray &field)
-{
-    QFile f(QStringLiteral("/proc/%1/status").arg(pid));
-    if (pid <= 0 || !f.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : f.readAll().split('\n')) {
-        if (line.startsWith(field))
-            return line.mid(field.size()).trimmed().split(' ').first().toDouble() / 1024.0;
-    }
-    return 0;
-}
-
 struct Finished
 {
     int exitCode = -1;
@@ -97,28 +83,6 @@ QString makeVideo(const QString &path, qint64 bytes)
         f.write(block.constData(), std::min<qint64>(block.size(), bytes - done));
     }
     return f.error() == QFile::NoError ? path : QString();
-}
-
-// Whether something listens on 127.0.0.1:port, from /proc/net/tcp (state 0A: LISTEN).
-bool isListening(quint16 port)
-{
-    QFile f(QStringLiteral("/proc/net/tcp"));
-    if (!f.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray local = QStringLiteral("0100007F:%1").arg(port, 4, 16, QLatin1Char('0')).toUpper().toLatin1();
-    for (const QByteArray &line : f.readAll().split('\n')) {
-        const QList<QByteArray> cols = line.simplified().split(' ');
-        if (cols.size() > 3 && cols[1] == local && cols[3] == "0A")
-            return true;
-    }
-    return false;
-}
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
 }
 
 // The same bytes through openssl's TLS tools: s_client reads them from a pipe this

@@ -103,6 +103,7 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (!world->media->ensureLayout())
         die(QStringLiteral("no media store"));
     world->service = std::make_unique<SyncService>(*world->store, *world->media, *world->clock);
+    world->service->setPasswordParams(cheap); // as the accounts' hashes: none is replaced
     LoginThrottlePolicy noDelays; // the throttle still counts and locks; it just never waits
     noDelays.account.delayCapMs = noDelays.address.delayCapMs = 0;
     noDelays.account.delayBaseMs = noDelays.address.delayBaseMs = 0;

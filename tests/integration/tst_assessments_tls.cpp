@@ -239,6 +239,7 @@ private slots:
         m_media = std::make_unique<MediaStore>(m_dir.filePath(QStringLiteral("media")));
         QVERIFY(m_media->ensureLayout());
         m_service = std::make_unique<SyncService>(*m_store, *m_media, *m_clock);
+        m_service->setPasswordParams({ 10, 8, 1 }); // as the accounts' hashes: none is replaced
         // The test's clock jumps weeks ahead; signed-in devices must not expire meanwhile.
         SessionLifetimes lifetimes;
         lifetimes.idleDays = 3650;

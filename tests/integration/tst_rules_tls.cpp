@@ -167,6 +167,7 @@ private slots:
         m_media = std::make_unique<MediaStore>(m_dir.filePath(QStringLiteral("media")));
         QVERIFY(m_media->ensureLayout());
         m_service = std::make_unique<SyncService>(*m_store, *m_media, *m_clock);
+        m_service->setPasswordParams({ 10, 8, 1 }); // as the accounts' hashes: none is replaced
         const QString cert = m_dir.filePath(QStringLiteral("tls/cert.pem"));
         const QString key = m_dir.filePath(QStringLiteral("tls/key.pem"));
         QVERIFY(CertificateGenerator::generate({cert, key}, {QStringLiteral("localhost"), QStringLiteral("127.0.0.1")}));

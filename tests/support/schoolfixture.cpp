@@ -592,27 +592,47 @@ ServerHarness::ServerHarness(qint64 startMs)
         m_error = QStringLiteral("no temporary directory: %1").arg(m_dir.errorString());
         return;
     }
-    auto opened = openTestStore(m_dir.filePath(QStringLiteral("acorn.db")));
+    open(m_dir.filePath(QStringLiteral("acorn.db")), m_dir.filePath(QStringLiteral("media")), true);
+}
+
+ServerHarness::ServerHarness(qint64 startMs, const QString &databasePath, const QString &mediaPath)
+    : clock(startMs)
+{
+    open(databasePath, mediaPath, false);
+}
+
+void ServerHarness::open(const QString &databasePath, const QString &mediaPath, bool fresh)
+{
+    // A fresh school goes where the suite keeps its schools (SQLite, or PostgreSQL in the
+    // *_postgresql runs); an existing data directory's database is a SQLite file.
+    auto opened = fresh ? openTestStore(databasePath) : server::ServerStore::openSqlite(databasePath, false);
     if (!opened) {
         m_error = opened.error();
         return;
     }
     store = std::move(opened).value();
-    media = std::make_unique<server::MediaStore>(m_dir.filePath(QStringLiteral("media")));
+    media = std::make_unique<server::MediaStore>(mediaPath);
     if (Status s = media->ensureLayout(); !s) {
         m_error = s.error();
         return;
     }
     // The service hashes a random "dummy" password with production parameters unless one
-    // is stored; a cheap one keeps each harness fast.
-    const auto dummy = crypto::hashPassword(QString::fromLatin1(crypto::randomBytes(16).toHex()),
-        crypto::ScryptParams { kTestScryptLog2N, 8, 1 });
-    if (!dummy) {
-        m_error = dummy.error();
-        return;
+    // is stored; a cheap one keeps each fresh harness fast. A real data directory keeps
+    // what the server would make.
+    if (fresh) {
+        const auto dummy
+            = crypto::hashPassword(QString::fromLatin1(crypto::randomBytes(16).toHex()),
+                crypto::ScryptParams { kTestScryptLog2N, 8, 1 });
+        if (!dummy) {
+            m_error = dummy.error();
+            return;
+        }
+        store->setMeta(QStringLiteral("dummy_password_hash"), dummy.value());
     }
-    store->setMeta(QStringLiteral("dummy_password_hash"), dummy.value());
     service = std::make_unique<server::SyncService>(*store, *media, clock);
+    // Accounts get cheap hashes (setPassword): the service must not replace them with
+    // production-strength ones at every sign-in.
+    service->setPasswordParams(crypto::ScryptParams { kTestScryptLog2N, 8, 1 });
     // The rule tests move the clock across a whole school year with devices that stay
     // signed in; session expiry is a rule of its own, tested elsewhere.
     server::SessionLifetimes lifetimes;

@@ -224,6 +224,10 @@ class ServerHarness
 {
 public:
     explicit ServerHarness(qint64 startMs);
+    // The same over an existing server's database and media store (a data directory made
+    // by `acorn-server init`, with no server running on it): benchmarks fill a school
+    // in-process, then serve it with the real acorn-server.
+    ServerHarness(qint64 startMs, const QString &databasePath, const QString &mediaPath);
     ~ServerHarness();
 
     bool isValid() const { return m_error.isEmpty(); }
@@ -242,6 +246,8 @@ public:
     std::unique_ptr<server::SyncService> service;
 
 private:
+    void open(const QString &databasePath, const QString &mediaPath, bool fresh);
+
     QTemporaryDir m_dir;
     QString m_error;
 };

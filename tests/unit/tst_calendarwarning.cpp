@@ -124,6 +124,7 @@ private slots:
         m_media = std::make_unique<MediaStore>(m_dir.filePath(QStringLiteral("media")));
         QVERIFY(m_media->ensureLayout());
         m_service = std::make_unique<SyncService>(*m_store, *m_media, *m_clock);
+        m_service->setPasswordParams({ 10, 8, 1 }); // as the account's hash: it is not replaced
 
         wire::Frame hello;
         hello.mutable_hello()->set_protocol_version(1);

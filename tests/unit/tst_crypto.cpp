@@ -50,6 +50,7 @@ private Q_SLOTS:
     void scryptRawRejectsBadInput();
 
     void hashAndVerifyWithRealParameters();
+    void oldParametersStillVerifyAndAskForRehash();
     void hashAndVerifyRoundTrip_data();
     void hashAndVerifyRoundTrip();
     void hashHasDocumentedFormat();
@@ -170,10 +171,30 @@ void TestCrypto::hashAndVerifyWithRealParameters()
     const auto hash = crypto::hashPassword(password);
     const qint64 hashMs = timer.restart();
     QVERIFY2(hash.ok(), qPrintable(hash.error()));
-    QVERIFY(hash->startsWith(QLatin1String("$scrypt$ln=17,r=8,p=1$")));
+    QVERIFY(hash->startsWith(QLatin1String("$scrypt$ln=16,r=8,p=2$")));
     QVERIFY(crypto::verifyPassword(password, *hash));
     const qint64 verifyMs = timer.elapsed();
-    qInfo("scrypt ln=17,r=8,p=1: hash %lld ms, verify %lld ms", hashMs, verifyMs);
+    qInfo("scrypt ln=16,r=8,p=2: hash %lld ms, verify %lld ms", hashMs, verifyMs);
+    QVERIFY(!crypto::needsRehash(*hash));
+    QCOMPARE(crypto::scryptMemory({}), quint64(128 * 8 * ((1 << 16) + 2) + 128 * 8 * 2)); // ~64 MiB
+}
+
+// Hashes made before the change (N=2^17, r=8, p=1: 128 MiB) still verify, and say they
+// should be replaced.
+void TestCrypto::oldParametersStillVerifyAndAskForRehash()
+{
+    const QString password = QStringLiteral("Acorn staff password 2024!");
+    const auto old = crypto::hashPassword(password, { 17, 8, 1 });
+    QVERIFY2(old.ok(), qPrintable(old.error()));
+    QVERIFY(old->startsWith(QLatin1String("$scrypt$ln=17,r=8,p=1$")));
+    QVERIFY(crypto::verifyPassword(password, *old));
+    QVERIFY(crypto::needsRehash(*old));
+    const auto params = crypto::storedParams(*old);
+    QVERIFY(params.has_value());
+    QCOMPARE(params->log2N, 17);
+    QCOMPARE(params->p, 1);
+    QVERIFY(!crypto::needsRehash(QStringLiteral("not a hash"))); // nothing to replace it from
+    QVERIFY(!crypto::storedParams(QStringLiteral("$scrypt$ln=17,r=8,p=1$bad$bad")).has_value());
 }
 
 void TestCrypto::hashAndVerifyRoundTrip_data()

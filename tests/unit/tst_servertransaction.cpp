@@ -138,6 +138,34 @@ private slots:
         for (const wire::PushResult &r : ok.push_reply().results())
             QCOMPARE(r.outcome(), wire::PushResult::ACCEPTED);
     }
+
+    // What SyncService keeps its school snapshot by: equal while nothing changed, different
+    // after a change by this connection and after one by another connection (an admin
+    // command in another process), and a read changes nothing.
+    void dataVersionSeesEveryChange()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("acorn.db"));
+        auto opened = ServerStore::openSqlite(path, true);
+        QVERIFY2(opened.ok(), qPrintable(opened.error()));
+        ServerStore &s = *opened.value();
+        const ServerStore::DataVersion v0 = s.dataVersion();
+        QVERIFY(v0.valid);
+        QVERIFY(s.dataVersion() == v0);
+        (void)s.classes();
+        QVERIFY(s.dataVersion() == v0);
+        QVERIFY(s.upsertClass(QStringLiteral("Nursery"), true).ok());
+        const ServerStore::DataVersion v1 = s.dataVersion();
+        QVERIFY(!(v1 == v0));
+        QVERIFY(s.dataVersion() == v1);
+        {
+            auto other = ServerStore::openSqlite(path, false);
+            QVERIFY2(other.ok(), qPrintable(other.error()));
+            QVERIFY(other.value()->upsertClass(QStringLiteral("Reception"), false).ok());
+        }
+        QVERIFY(!(s.dataVersion() == v1));
+        QCOMPARE(classNames(s), (QStringList { QStringLiteral("Nursery"), QStringLiteral("Reception") }));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestServerTransaction)
