@@ -585,11 +585,6 @@ Result<qint64> ServerStore::addLoginFailure(const QString &key, qint64 at)
     return q.lastInsertId().toLongLong();
 }
 
-Status ServerStore::removeLoginFailure(qint64 id)
-{
-    return exec(QStringLiteral("DELETE FROM login_failures WHERE id = ?"), {id});
-}
-
 QList<qint64> ServerStore::loginFailureTimes(const QString &key, qint64 sinceMs)
 {
     QList<qint64> out;

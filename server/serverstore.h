@@ -287,7 +287,6 @@ public:
         qint64 lockedUntil = 0;
     };
     Result<qint64> addLoginFailure(const QString &key, qint64 at);
-    Status removeLoginFailure(qint64 id);
     // Times of the key's failures at or after sinceMs, oldest first.
     QList<qint64> loginFailureTimes(const QString &key, qint64 sinceMs);
     std::optional<LoginLock> loginLock(const QString &key);

@@ -35,40 +35,17 @@ class TestFoundation : public QObject
     static QJsonObject object(const QByteArray &json) { return QJsonDocument::fromJson(json).object(); }
     static QJsonArray array(const QByteArray &json) { return QJsonDocument::fromJson(json).array(); }
 
-    static QString sha256Of(const QString &path)
-    {
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly))
-            return {};
-        QCryptographicHash h(QCryptographicHash::Sha256);
-        h.addData(&f);
-        return QString::fromLatin1(h.result().toHex());
-    }
+    static QString sha256Of(const QString &path) { return fileSha256(path); }
 
     // acorn-cli in a child process while this process's event loop runs (the fault proxy
     // lives on it).
     CliResult runCliAsync(const QString &profileDir, const QString &user, const QString &password,
                           const QStringList &command, quint16 port)
     {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("ACORN_PASSWORD"), password);
-        p.setProcessEnvironment(env);
-        p.start(TestServer::binary(QStringLiteral("acorn-cli")),
-                QStringList{QStringLiteral("--profile"), profileDir, QStringLiteral("--server"),
-                            QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--pin"), m_server.fingerprint(),
-                            QStringLiteral("--user"), user}
-                    + command);
-        QEventLoop loop;
-        QTimer::singleShot(120000, &loop, &QEventLoop::quit);
-        connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
-        loop.exec();
-        if (p.state() != QProcess::NotRunning) {
-            p.kill();
-            p.waitForFinished();
-        }
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-                p.readAllStandardError()};
+        const auto p = startCli(m_server.fingerprint(), port, profileDir, user, password, command);
+        waitForProcesses({p.get()}, 120000);
+        return {p->exitStatus() == QProcess::NormalExit ? p->exitCode() : -1, p->readAllStandardOutput(),
+                p->readAllStandardError()};
     }
 
 private slots:

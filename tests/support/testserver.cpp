@@ -1,6 +1,9 @@
 #include "testserver.h"
 
+#include <QCryptographicHash>
 #include <QDir>
+#include <QEventLoop>
+#include <QTimer>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -162,28 +165,68 @@ QString TestServer::log()
     return QString::fromUtf8(m_log);
 }
 
+std::unique_ptr<QProcess> startCli(const QString &fingerprint, quint16 port, const QString &profileDir,
+                                   const QString &user, const QString &password, const QStringList &command)
+{
+    auto p = std::make_unique<QProcess>();
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("ACORN_PASSWORD"), password);
+    p->setProcessEnvironment(env);
+    p->start(TestServer::binary(QStringLiteral("acorn-cli")),
+             QStringList{QStringLiteral("--profile"), profileDir, QStringLiteral("--server"),
+                         QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--pin"), fingerprint,
+                         QStringLiteral("--user"), user}
+                 + command);
+    p->closeWriteChannel();
+    return p;
+}
+
+bool waitForProcesses(const QList<QProcess *> &processes, int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    auto running = [&] {
+        return std::any_of(processes.cbegin(), processes.cend(),
+                           [](const QProcess *p) { return p->state() != QProcess::NotRunning; });
+    };
+    while (running() && t.elapsed() < timeoutMs) {
+        QEventLoop loop;
+        QTimer::singleShot(20, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    const bool all = !running();
+    for (QProcess *p : processes) {
+        if (p->state() != QProcess::NotRunning) {
+            p->kill();
+            p->waitForFinished();
+        }
+    }
+    return all;
+}
+
+QString fileSha256(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    h.addData(&f);
+    return QString::fromLatin1(h.result().toHex());
+}
+
 CliResult runCli(const TestServer &server, const QString &profileDir, const QString &user, const QString &password,
                  const QStringList &command, const QString &pinOverride, quint16 portOverride)
 {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("ACORN_PASSWORD"), password);
-    p.setProcessEnvironment(env);
-    const QStringList args = QStringList{QStringLiteral("--profile"), profileDir, QStringLiteral("--server"),
-                                         QStringLiteral("127.0.0.1:%1").arg(portOverride ? portOverride : server.port()),
-                                         QStringLiteral("--pin"), pinOverride.isEmpty() ? server.fingerprint() : pinOverride,
-                                         QStringLiteral("--user"), user}
-                             + command;
-    p.start(TestServer::binary(QStringLiteral("acorn-cli")), args);
-    p.closeWriteChannel();
+    const auto p = startCli(pinOverride.isEmpty() ? server.fingerprint() : pinOverride,
+                            portOverride ? portOverride : server.port(), profileDir, user, password, command);
     CliResult r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
+    if (!p->waitForFinished(120000)) {
+        p->kill();
+        p->waitForFinished();
     }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
+    r.exitCode = p->exitStatus() == QProcess::NormalExit ? p->exitCode() : -1;
+    r.out = p->readAllStandardOutput();
+    r.err = p->readAllStandardError();
     return r;
 }
 
