@@ -1156,14 +1156,23 @@ void SyncService::onUploadBegin(const UserRecord &user, const wire::Frame &frame
                          QStringLiteral("the upload does not match the media item its observation declared")));
         return;
     }
-    const bool done = thumb ? target->thumbnailDone : target->originalDone;
+    bool done = thumb ? target->thumbnailDone : target->originalDone;
+    const qint64 held = done ? size : m_media.incomingSize(MediaStore::uploadKey(target->id, req.variant()));
+    if (!done && held == size) {
+        // Every byte arrived before the server stopped (or was killed) short of the commit:
+        // finish it now, or the client has nothing left to send and waits for ever. A file
+        // that fails its hash check is discarded, answered with an error, and sent again.
+        if (!finishUpload(*target, req.variant(), frame.request_id(), reply))
+            return;
+        done = true;
+    }
     wire::Frame out;
     out.set_request_id(frame.request_id());
     wire::UploadStatus *st = out.mutable_upload_status();
     st->set_media_id(req.media_id());
     st->set_variant(req.variant());
     st->set_complete(done);
-    st->set_offset(static_cast<quint64>(done ? size : m_media.incomingSize(MediaStore::uploadKey(target->id, req.variant()))));
+    st->set_offset(static_cast<quint64>(held));
     reply(out);
 }
 
@@ -1210,25 +1219,35 @@ void SyncService::onUploadChunk(const UserRecord &user, const wire::Frame &frame
     }
     st->set_offset(static_cast<quint64>(offset + len));
     if (offset + len == size) {
-        if (Status s = m_media.commit(key, size, sha); !s) {
-            reply(errorFrame(rid, wire::Error::BAD_REQUEST, s.error()));
+        if (!finishUpload(*target, req.variant(), rid, reply))
             return;
-        }
-        ServerStore::Transaction tx(m_store);
-        Status s = m_store.markMediaVariantDone(target->id, req.variant());
-        const auto now = m_store.media(target->id);
-        if (s && now && now->available())
-            s = m_store.touchObservations(m_store.observationsWithMedia(target->id)); // parents learn it arrived
-        if (s)
-            s = tx.commit();
-        if (!s) {
-            reply(errorFrame(rid, wire::Error::INTERNAL, QStringLiteral("the server could not record the upload")));
-            return;
-        }
         st->set_complete(true);
-        qCInfo(lcServerMedia) << "media" << target->id << "variant" << req.variant() << "complete," << size << "bytes";
     }
     reply(out);
+}
+
+bool SyncService::finishUpload(const MediaRecord &target, wire::MediaVariant variant, quint64 rid, const Reply &reply)
+{
+    const bool thumb = variant == wire::THUMBNAIL;
+    const qint64 size = thumb ? target.thumbnailSize : target.size;
+    const QString sha = thumb ? target.thumbnailSha256 : target.sha256;
+    if (Status s = m_media.commit(MediaStore::uploadKey(target.id, variant), size, sha); !s) {
+        reply(errorFrame(rid, wire::Error::BAD_REQUEST, s.error()));
+        return false;
+    }
+    ServerStore::Transaction tx(m_store);
+    Status s = m_store.markMediaVariantDone(target.id, variant);
+    const auto now = m_store.media(target.id);
+    if (s && now && now->available())
+        s = m_store.touchObservations(m_store.observationsWithMedia(target.id)); // parents learn it arrived
+    if (s)
+        s = tx.commit();
+    if (!s) {
+        reply(errorFrame(rid, wire::Error::INTERNAL, QStringLiteral("the server could not record the upload")));
+        return false;
+    }
+    qCInfo(lcServerMedia) << "media" << target.id << "variant" << variant << "complete," << size << "bytes";
+    return true;
 }
 
 void SyncService::onMediaFetch(const UserRecord &user, const wire::Frame &frame, const Reply &reply)

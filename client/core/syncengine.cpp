@@ -346,6 +346,12 @@ void SyncEngine::fillUploadWindow()
             onChunkReply(generation, sentOffset, sent, reply);
         });
     }
+    if (!m_finished && !m_resyncing && m_chunksInFlight == 0 && m_offset >= m.size) {
+        // The server holds every byte but did not say the upload is complete (an older
+        // server stopped between the last chunk and its commit): nothing more would come,
+        // so stop here rather than wait for ever; the next sync asks again.
+        finish(SyncError::Refused, tr("the server did not confirm an upload it holds in full; it will be checked at the next sync"));
+    }
 }
 
 void SyncEngine::onChunkReply(quint64 generation, qint64 sentOffset, qint64 sentBytes, const wire::Frame &reply)

@@ -1,7 +1,9 @@
+#include "faultproxy.h"
 #include "testserver.h"
 
 #include <QDir>
 #include <QDirIterator>
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -38,7 +40,7 @@ class TestCrashKill : public QObject
     TestServer m_server;
     quint32 m_seed = 0;
     QRandomGenerator m_rng;
-    int m_rounds = 4;
+    int m_rounds = 3;
     QList<Device> m_devices;
     QSet<QString> m_told;  // ids a device was told the server accepted
     QSet<QString> m_saved; // ids a device said it saved (accepted or queued)
@@ -54,7 +56,7 @@ class TestCrashKill : public QObject
     QString newPhoto()
     {
         const int n = m_photoSeed++;
-        return writeNoisyPhoto(m_server.scratch() + QStringLiteral("/photos/p%1.jpg").arg(n), m_seed + n, 2200, 1600);
+        return writeNoisyPhoto(m_server.scratch() + QStringLiteral("/photos/p%1.jpg").arg(n), m_seed + n, 1600, 1200);
     }
 
     static void wait(int ms)
@@ -138,7 +140,10 @@ class TestCrashKill : public QObject
             }
             QVERIFY2(!local.isEmpty(), qPrintable(it.key()));
             QCOMPARE(fileSha256(local), it.value());
-            if (m_fetched.contains(it.key()))
+            ++checked;
+            // Downloads sign in each time (scrypt): a few prove the path, the object store
+            // check below covers every file.
+            if (m_fetched.contains(it.key()) || m_fetched.size() >= 3)
                 continue;
             m_fetched.insert(it.key());
             const QString out = m_server.scratch() + QStringLiteral("/fetched/") + it.key() + QStringLiteral(".jpg");
@@ -147,7 +152,6 @@ class TestCrashKill : public QObject
                                        {QStringLiteral("media"), it.key(), QStringLiteral("--out"), out});
             QVERIFY2(r.exitCode == 0, r.err.constData());
             QCOMPARE(fileSha256(out), it.value());
-            ++checked;
         }
         // The object store holds only verified files, and no upload is left half-way.
         int objects = 0;
@@ -159,7 +163,7 @@ class TestCrashKill : public QObject
         }
         QCOMPARE(QDir(m_server.dataDir() + QStringLiteral("/media/incoming")).entryList(QDir::Files), QStringList());
         qInfo("%s: %lld observations saved on devices (%lld told accepted), each on the server once; "
-              "%d photos and %d stored objects match their SHA-256",
+              "%d photos match the devices' files, %d stored objects their SHA-256",
               qPrintable(label), static_cast<long long>(m_saved.size()), static_cast<long long>(m_told.size()), checked,
               objects);
     }
@@ -168,7 +172,7 @@ private slots:
     void initTestCase()
     {
         bool seeded = false;
-        m_seed = qEnvironmentVariableIntValue("ACORN_FAULT_SEED", &seeded);
+        m_seed = qEnvironmentVariable("ACORN_FAULT_SEED").toUInt(&seeded);
         if (!seeded)
             m_seed = QRandomGenerator::global()->generate();
         m_rng.seed(m_seed);
@@ -214,9 +218,32 @@ private slots:
                                            {QStringLiteral("sync")}));
                 raw.append(clients.back().get());
             }
-            const int delay = static_cast<int>(m_rng.bounded(100, 3000));
-            wait(delay);
+            // Half the rounds kill at a random moment (mostly sign-in and push), half once
+            // an upload has a random number of bytes on the server's disk.
+            const bool midUploadKill = m_rng.bounded(2) == 1;
+            const qint64 threshold = m_rng.bounded(1, 1500) * 1024;
+            const int delay = static_cast<int>(m_rng.bounded(50, 2500));
+            QString point;
+            if (midUploadKill) {
+                QElapsedTimer t;
+                t.start();
+                qint64 seen = -1;
+                while (seen < threshold && t.elapsed() < 60000
+                       && std::any_of(raw.cbegin(), raw.cend(), [](QProcess *p) { return p->state() != QProcess::NotRunning; })) {
+                    wait(5);
+                    const QFileInfoList parts = QDir(m_server.dataDir() + QStringLiteral("/media/incoming")).entryInfoList(QDir::Files);
+                    for (const QFileInfo &f : parts)
+                        seen = std::max(seen, f.size());
+                }
+                point = QStringLiteral("an upload reached %1 bytes").arg(seen);
+            } else {
+                wait(delay);
+                point = QStringLiteral("%1 ms").arg(delay);
+            }
             m_server.kill();
+            // Uploads the kill cut off half-way (pushed and acknowledged, photo unfinished).
+            midUpload += static_cast<int>(
+                QDir(m_server.dataDir() + QStringLiteral("/media/incoming")).entryList(QDir::Files).size());
             QVERIFY(waitForProcesses(raw, 120000));
             QStringList exits;
             for (QProcess *p : std::as_const(raw)) {
@@ -231,20 +258,17 @@ private slots:
             for (const Device &d : std::as_const(m_devices)) {
                 const CliResult q = runCli(m_server, d.profile, d.user, {}, {QStringLiteral("outbox")});
                 QVERIFY2(q.exitCode == 0, q.err.constData());
-                for (const QJsonValue &v : array(q.out)) {
+                for (const QJsonValue &v : array(q.out))
                     waiting.insert(v.toObject().value(QStringLiteral("id")).toString());
-                    if (v.toObject().value(QStringLiteral("outbox_state")).toString() == QLatin1String("uploading"))
-                        ++midUpload; // pushed and acknowledged, photos not finished
-                }
             }
             for (const QString &id : std::as_const(m_saved)) {
                 if (!waiting.contains(id))
                     m_told.insert(id);
             }
-            qInfo("round %d: SIGKILL after %d ms; sync exits %s", round, delay, qPrintable(exits.join(QLatin1Char(' '))));
+            qInfo("round %d: SIGKILL after %s; sync exits %s", round, qPrintable(point), qPrintable(exits.join(QLatin1Char(' '))));
             QVERIFY(m_server.start());
         }
-        qInfo("%d kills; %d times a device was cut off after its push was acknowledged, before its photos finished",
+        qInfo("%d kills; %d uploads were cut off half-way (their observations already acknowledged)",
               m_rounds, midUpload);
         checkConverged(QStringLiteral("server-kills"));
     }
@@ -258,7 +282,7 @@ private slots:
         Device d{profile(QStringLiteral("killed")), QStringLiteral("nina.nursery"), QStringLiteral("C001")};
         m_devices.append(d);
         int killed = 0;
-        for (int round = 1; round <= m_rounds * 2; ++round) {
+        for (int round = 1; round <= m_rounds; ++round) {
             const QString photo = newPhoto();
             auto p = startCli(m_server.fingerprint(), m_server.port(), d.profile, d.user, password(),
                               {QStringLiteral("observe"), QStringLiteral("--child"), d.child, QStringLiteral("--text"),
@@ -301,6 +325,36 @@ private slots:
                 m_saved.insert(id);
         }
         checkConverged(QStringLiteral("client-kills"));
+    }
+
+    void uploadWhollyOnDiskAtTheKillIsFinishedOnResume()
+    {
+        // The narrowest window of a server kill: the last chunk of an upload written to
+        // disk, the commit (hash check, move into the object store) not done. Made here on
+        // purpose: the push goes through a proxy that cuts the upload, the server is
+        // killed, and the rest of the file is put where its last chunk would have been.
+        Device d{profile(QStringLiteral("last-chunk")), QStringLiteral("rob.reception"), QStringLiteral("C003")};
+        m_devices.append(d);
+        FaultProxy proxy(m_server.port());
+        QVERIFY(proxy.listen());
+        proxy.setCutAfterClientBytes(1200 * 1024);
+        auto p = startCli(m_server.fingerprint(), proxy.port(), d.profile, d.user, password(),
+                          {QStringLiteral("observe"), QStringLiteral("--child"), d.child, QStringLiteral("--text"),
+                           QStringLiteral("Last chunk"), QStringLiteral("--photo"), newPhoto()});
+        QVERIFY(waitForProcesses({p.get()}, 120000));
+        QCOMPARE(p->exitCode(), 5);
+        const QJsonObject o = object(p->readAllStandardOutput());
+        QCOMPARE(o.value(QStringLiteral("state")).toString(), QStringLiteral("accepted"));
+        m_saved.insert(o.value(QStringLiteral("id")).toString());
+        m_told.insert(o.value(QStringLiteral("id")).toString());
+        const QString mediaId = o.value(QStringLiteral("media")).toArray().at(0).toString();
+        m_server.kill();
+        const QString part = m_server.dataDir() + QStringLiteral("/media/incoming/") + mediaId + QStringLiteral(".0.part");
+        QFile::remove(part);
+        QVERIFY(QFile::copy(d.profile + QStringLiteral("/outbox/") + mediaId + QStringLiteral(".jpg"), part));
+        QVERIFY(m_server.start());
+        // One ordinary sync finishes it (bounded: acorn-cli gets two minutes).
+        checkConverged(QStringLiteral("last-chunk"));
     }
 
     void cleanupTestCase()

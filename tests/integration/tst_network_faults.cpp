@@ -194,7 +194,7 @@ private slots:
     void initTestCase()
     {
         bool seeded = false;
-        m_seed = qEnvironmentVariableIntValue("ACORN_FAULT_SEED", &seeded);
+        m_seed = qEnvironmentVariable("ACORN_FAULT_SEED").toUInt(&seeded);
         if (!seeded)
             m_seed = QRandomGenerator::global()->generate();
         m_rng.seed(m_seed);

@@ -86,8 +86,9 @@ void FaultProxy::forward(Link &link, bool fromClient, QByteArray data)
         return;
     auto send = [to](const QByteArray &bytes) {
         if (!bytes.isEmpty()) {
-            to->write(bytes);
-            to->flush();
+            to->write(bytes); // buffered while the upstream is still connecting
+            if (to->state() == QAbstractSocket::ConnectedState)
+                to->flush(); // before a cut that follows
         }
     };
     if (fromClient && link.cutBytes >= 0 && link.clientBytes + data.size() > link.cutBytes) {
