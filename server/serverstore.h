@@ -11,7 +11,9 @@
 #include <QString>
 #include <QVariant>
 
+#include <limits>
 #include <memory>
+#include <limits>
 #include <optional>
 
 class QSqlQuery;
@@ -372,6 +374,18 @@ public:
         QString actor, device, action, target, detail;
     };
     QList<AuditEntry> auditSince(qint64 sinceMs);
+    // What `admin audit` filters by; empty strings match everything.
+    struct AuditFilter
+    {
+        qint64 sinceMs = 0;
+        qint64 untilMs = std::numeric_limits<qint64>::max(); // exclusive
+        QString actor;
+        QString action;
+        QString target; // a child's reference, a username, a class...
+    };
+    QList<AuditEntry> auditEntries(const AuditFilter &filter);
+    // Whether an entry with this action and detail exists (a view reported twice).
+    bool auditRecorded(const QString &action, const QString &detail);
 
     // Small key/value settings the server keeps in the database (e.g. the cursor key).
     QString meta(const QString &key);

@@ -229,6 +229,9 @@ void SyncService::handle(ConnectionState &state, const wire::Frame &frame, const
     case wire::Frame::kAssessmentPush:
         onAssessmentPush(*user, state, frame, reply);
         return;
+    case wire::Frame::kJournalViews:
+        onJournalViews(*user, state, frame, reply);
+        return;
     default:
         reply(errorFrame(rid, wire::Error::UNSUPPORTED, QStringLiteral("this server does not understand that request")));
         return;
@@ -1120,6 +1123,51 @@ void SyncService::onAssessmentPush(const UserRecord &user, const ConnectionState
         const auto &last = r->results(r->results_size() - 1);
         qCInfo(lcServerSync) << "assessment push by user" << user.id << "->"
                              << wire::PushResult::Outcome_Name(last.outcome()).c_str();
+    }
+    reply(out);
+}
+
+void SyncService::onJournalViews(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame,
+                                 const Reply &reply)
+{
+    const quint64 rid = frame.request_id();
+    if (user.role != QLatin1String("practitioner") && user.role != QLatin1String("lead")) {
+        reply(errorFrame(rid, wire::Error::FORBIDDEN, QStringLiteral("only staff devices report journal views")));
+        return;
+    }
+    const auto &views = frame.journal_views().views();
+    if (views.size() > static_cast<int>(protocol::kMaxPullItems)) {
+        reply(errorFrame(rid, wire::Error::BAD_REQUEST,
+                         QStringLiteral("too many journal views in one report (at most %1)").arg(protocol::kMaxPullItems)));
+        return;
+    }
+    const QString action = QStringLiteral("view-journal");
+    const qint64 now = m_clock.nowMs();
+    wire::Frame out;
+    out.set_request_id(rid);
+    wire::JournalViewReply *r = out.mutable_journal_views_reply();
+    ServerStore::Transaction tx(m_store); // one write to disk for the whole report
+    for (const wire::JournalView &v : views) {
+        if (!isUuid(v.view_id()) || v.child_ref().empty() || v.child_ref().size() > 64)
+            continue; // malformed: not recorded, and the device is not told it was
+        const QString viewId = str(v.view_id());
+        // Sent again after a dropped answer: recorded once. The device's time, unless it is
+        // in the future or more than a year old.
+        if (!m_store.auditRecorded(action, viewId)) {
+            const qint64 at = v.viewed_at_ms() > 0 && v.viewed_at_ms() <= now
+                    && v.viewed_at_ms() > now - 366LL * 24 * 3600 * 1000
+                ? v.viewed_at_ms()
+                : now;
+            if (Status s = m_store.audit(user.username, state.device, action, str(v.child_ref()), viewId, at); !s) {
+                reply(errorFrame(rid, wire::Error::INTERNAL, QStringLiteral("the server could not record the views")));
+                return;
+            }
+        }
+        r->add_recorded_ids(v.view_id());
+    }
+    if (tx.ok() && !tx.commit()) {
+        reply(errorFrame(rid, wire::Error::INTERNAL, QStringLiteral("the server could not record the views")));
+        return;
     }
     reply(out);
 }

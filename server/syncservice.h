@@ -105,6 +105,9 @@ private:
     bool finishUpload(const MediaRecord &target, wire::MediaVariant variant, quint64 rid, const Reply &reply);
     void onMediaFetch(const UserRecord &user, const wire::Frame &frame, const Reply &reply);
     void onRelease(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame, const Reply &reply);
+    // Staff devices' reports of journals opened: one audit entry per view, once.
+    void onJournalViews(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame,
+                        const Reply &reply);
     void onAssessmentPush(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame,
                           const Reply &reply);
     wire::AssessmentPushResult pushAssessment(const UserRecord &user, const ConnectionState &state,
