@@ -65,7 +65,12 @@ LoginThrottle::Verdict LoginThrottle::evaluate(
         v.retryAfterMs = lock->lockedUntil - now;
         return v;
     }
-    const QList<qint64> times = m_store.loginFailureTimes(key, now - LoginThrottlePolicy::kHourMs);
+    QList<qint64> times = m_store.loginFailureTimes(key, now - LoginThrottlePolicy::kHourMs);
+    for (qint64 t : m_pending.value(key)) {
+        if (t >= now - LoginThrottlePolicy::kHourMs)
+            times.append(t);
+    }
+    std::sort(times.begin(), times.end());
     if (times.size() >= rule.hourlyCap) {
         // The count drops below the cap when this failure leaves the hour.
         v.refused = true;
@@ -149,29 +154,43 @@ LoginAttempt LoginThrottle::begin(const QString &username, const QString &peerAd
     }
     attempt.allowed = true;
     attempt.delayMs = std::max(account.delayMs, address.delayMs);
-    ServerStore::Transaction tx(m_store); // one write to disk, not two
+    attempt.at = now;
     for (const QString &key : { attempt.accountKey, attempt.addressKey }) {
-        if (const auto id = m_store.addLoginFailure(key, now))
-            attempt.reservations.append(id.value());
+        m_pending[key].append(now);
+        attempt.reservations.append(key);
     }
-    if (tx.ok() && !tx.commit())
-        attempt.reservations.clear();
     return attempt;
+}
+
+void LoginThrottle::release(const LoginAttempt &attempt)
+{
+    for (const QString &key : attempt.reservations) {
+        auto it = m_pending.find(key);
+        if (it == m_pending.end())
+            continue;
+        it->removeOne(attempt.at);
+        if (it->isEmpty())
+            m_pending.erase(it);
+    }
 }
 
 void LoginThrottle::succeeded(const LoginAttempt &attempt)
 {
-    ServerStore::Transaction tx(m_store);
-    for (qint64 id : attempt.reservations)
-        m_store.removeLoginFailure(id);
-    if (tx.ok())
-        tx.commit();
+    release(attempt);
 }
 
 QList<ImposedLock> LoginThrottle::failed(const LoginAttempt &attempt, qint64 now)
 {
     QList<ImposedLock> imposed;
-    // The failure is already counted; lock as soon as it reaches the limit, not at the
+    release(attempt);
+    {
+        ServerStore::Transaction tx(m_store); // one write to disk, not two
+        for (const QString &key : attempt.reservations)
+            m_store.addLoginFailure(key, attempt.at);
+        if (tx.ok())
+            tx.commit();
+    }
+    // The failure is counted (from when it began); lock as soon as it reaches the limit, not at the
     // next attempt, so that the lock's length is measured from the last failure.
     const auto check = [&](const QString &key, const QString &kind, const ThrottleRule &rule) {
         const Verdict v = evaluate(key, rule, now);

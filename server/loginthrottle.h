@@ -1,6 +1,8 @@
 #pragma once
 
+#include <QHash>
 #include <QList>
+#include <QStringList>
 #include <QString>
 #include <QtGlobal>
 
@@ -56,8 +58,10 @@ struct ImposedLock
 };
 
 // One sign-in attempt as the throttle sees it: allowed (after a delay) or refused (for how
-// long). An allowed attempt is counted as a failure from the start, so concurrent attempts
-// cannot slip past the limits; succeeded() takes it back.
+// long). An allowed attempt is counted as a failure from the start (in this process's
+// memory), so concurrent attempts cannot slip past the limits; succeeded() takes it back and
+// failed() writes it to the database. An attempt in flight when the server stops (or is
+// killed) never got a verdict and is not counted: crashes cannot lock real users out.
 struct LoginAttempt
 {
     bool allowed = false;
@@ -65,7 +69,8 @@ struct LoginAttempt
     qint64 retryAfterMs = 0; // refused: when trying again makes sense
     QString refusedBy; // refused: "account" | "address"
     QList<ImposedLock> imposed; // locks imposed by this refusal
-    QList<qint64> reservations; // failure rows held for this attempt
+    QStringList reservations; // keys this attempt holds a pending failure under
+    qint64 at = 0; // when it began
     QString accountKey;
     QString addressKey;
 };
@@ -112,7 +117,12 @@ private:
 
     ServerStore &m_store;
     LoginThrottlePolicy m_policy;
+    // Removes this attempt's pending failures.
+    void release(const LoginAttempt &attempt);
+
     qint64 m_lastPruneMs = 0;
+    // Attempts allowed and not yet decided, by key: their start times.
+    QHash<QString, QList<qint64>> m_pending;
 };
 
 } // namespace acorn::server

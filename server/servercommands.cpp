@@ -83,7 +83,8 @@ admin commands:
   calendar show                 the half terms and their release moments
   assessments-for-parents on|off
                                 show released assessments to parents (off by default)
-  audit [--since ISO-8601]      the audit log as JSON lines
+  audit [--since ISO-8601] [--until ISO-8601] [--actor USERNAME] [--action ACTION] [--child REF]
+                                the audit log as JSON lines, filtered (e.g. --action view-journal)
   export-child CHILD_REF --out DIR
                                 subject access: everything held about the child
                                 (child.json and the photos and videos) into a new DIR
@@ -679,17 +680,24 @@ int cmdAdmin(const Args &a)
         return kExitOk;
     }
     if (cmd == QLatin1String("audit")) {
-        const Args r = Args::parse(rest, {QStringLiteral("since")});
+        const Args r = Args::parse(rest, {QStringLiteral("since"), QStringLiteral("until"), QStringLiteral("actor"),
+                                          QStringLiteral("action"), QStringLiteral("child")});
         if (!r.error.isEmpty())
             return usage(r.error);
-        qint64 since = 0;
-        if (r.options.contains(QStringLiteral("since"))) {
-            const auto t = timeutil::parseIsoDateTime(r.options.value(QStringLiteral("since")));
+        ServerStore::AuditFilter filter;
+        for (const auto &[name, bound] : {std::pair{QStringLiteral("since"), &filter.sinceMs},
+                                          std::pair{QStringLiteral("until"), &filter.untilMs}}) {
+            if (!r.options.contains(name))
+                continue;
+            const auto t = timeutil::parseIsoDateTime(r.options.value(name));
             if (!t)
-                return usage(t.error());
-            since = t.value();
+                return usage(QStringLiteral("--%1: %2").arg(name, t.error()));
+            *bound = t.value();
         }
-        for (const auto &e : store.auditSince(since)) {
+        filter.actor = r.options.value(QStringLiteral("actor")).trimmed().toLower();
+        filter.action = r.options.value(QStringLiteral("action")).trimmed();
+        filter.target = r.options.value(QStringLiteral("child")).trimmed();
+        for (const auto &e : store.auditEntries(filter)) {
             out() << QJsonDocument(QJsonObject{{QStringLiteral("at"), timeutil::formatMs(e.at)},
                                                {QStringLiteral("actor"), e.actor},
                                                {QStringLiteral("device"), e.device},

@@ -720,11 +720,6 @@ Result<qint64> ServerStore::addLoginFailure(const QString &key, qint64 at)
     return q.value(0).toLongLong();
 }
 
-Status ServerStore::removeLoginFailure(qint64 id)
-{
-    return exec(QStringLiteral("DELETE FROM login_failures WHERE id = ?"), {id});
-}
-
 QList<qint64> ServerStore::loginFailureTimes(const QString &key, qint64 sinceMs)
 {
     QList<qint64> out;
@@ -1259,9 +1254,28 @@ Status ServerStore::audit(const QString &actor, const QString &device, const QSt
 
 QList<ServerStore::AuditEntry> ServerStore::auditSince(qint64 sinceMs)
 {
+    AuditFilter f;
+    f.sinceMs = sinceMs;
+    return auditEntries(f);
+}
+
+bool ServerStore::auditRecorded(const QString &action, const QString &detail)
+{
+    QSqlQuery q = run(QStringLiteral("SELECT 1 FROM audit WHERE action = ? AND detail = ? LIMIT 1"), {action, detail});
+    return q.next();
+}
+
+QList<ServerStore::AuditEntry> ServerStore::auditEntries(const AuditFilter &f)
+{
     QList<AuditEntry> out;
-    QSqlQuery q = run(QStringLiteral("SELECT at, actor, device, action, target, detail FROM audit WHERE at >= ? ORDER BY id"),
-                      {sinceMs});
+    // One statement for every filter; an unset one is bound as '' (not NULL, which would
+    // match nothing).
+    const auto text = [](const QString &v) { return v.isNull() ? QStringLiteral("") : v; };
+    QSqlQuery q = run(QStringLiteral("SELECT at, actor, device, action, target, detail FROM audit"
+                                     " WHERE at >= ? AND at < ? AND (? = '' OR actor = ?) AND (? = '' OR action = ?)"
+                                     " AND (? = '' OR target = ?) ORDER BY id"),
+                      {f.sinceMs, f.untilMs, text(f.actor), text(f.actor), text(f.action), text(f.action),
+                       text(f.target), text(f.target)});
     while (q.next())
         out.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
                     q.value(4).toString(), q.value(5).toString()});

@@ -13,7 +13,9 @@
 #include <QString>
 #include <QVariant>
 
+#include <limits>
 #include <memory>
+#include <limits>
 #include <optional>
 
 class QSqlQuery;
@@ -316,7 +318,6 @@ public:
         qint64 lockedUntil = 0;
     };
     Result<qint64> addLoginFailure(const QString &key, qint64 at);
-    Status removeLoginFailure(qint64 id);
     // Times of the key's failures at or after sinceMs, oldest first.
     QList<qint64> loginFailureTimes(const QString &key, qint64 sinceMs);
     std::optional<LoginLock> loginLock(const QString &key);
@@ -402,6 +403,18 @@ public:
         QString actor, device, action, target, detail;
     };
     QList<AuditEntry> auditSince(qint64 sinceMs);
+    // What `admin audit` filters by; empty strings match everything.
+    struct AuditFilter
+    {
+        qint64 sinceMs = 0;
+        qint64 untilMs = std::numeric_limits<qint64>::max(); // exclusive
+        QString actor;
+        QString action;
+        QString target; // a child's reference, a username, a class...
+    };
+    QList<AuditEntry> auditEntries(const AuditFilter &filter);
+    // Whether an entry with this action and detail exists (a view reported twice).
+    bool auditRecorded(const QString &action, const QString &detail);
 
     // Small key/value settings the server keeps in the database (e.g. the cursor key).
     QString meta(const QString &key);

@@ -260,6 +260,9 @@ void SyncService::handle(ConnectionState &state, const wire::Frame &frame, const
     case wire::Frame::kAssessmentPush:
         onAssessmentPush(*user, state, frame, reply);
         return;
+    case wire::Frame::kJournalViews:
+        onJournalViews(*user, state, frame, reply);
+        return;
     default:
         reply(errorFrame(rid, wire::Error::UNSUPPORTED, QStringLiteral("this server does not understand that request")));
         return;
@@ -1198,6 +1201,51 @@ void SyncService::onAssessmentPush(const UserRecord &user, const ConnectionState
     reply(out);
 }
 
+void SyncService::onJournalViews(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame,
+                                 const Reply &reply)
+{
+    const quint64 rid = frame.request_id();
+    if (user.role != QLatin1String("practitioner") && user.role != QLatin1String("lead")) {
+        reply(errorFrame(rid, wire::Error::FORBIDDEN, QStringLiteral("only staff devices report journal views")));
+        return;
+    }
+    const auto &views = frame.journal_views().views();
+    if (views.size() > static_cast<int>(protocol::kMaxPullItems)) {
+        reply(errorFrame(rid, wire::Error::BAD_REQUEST,
+                         QStringLiteral("too many journal views in one report (at most %1)").arg(protocol::kMaxPullItems)));
+        return;
+    }
+    const QString action = QStringLiteral("view-journal");
+    const qint64 now = m_clock.nowMs();
+    wire::Frame out;
+    out.set_request_id(rid);
+    wire::JournalViewReply *r = out.mutable_journal_views_reply();
+    ServerStore::Transaction tx(m_store); // one write to disk for the whole report
+    for (const wire::JournalView &v : views) {
+        if (!isUuid(v.view_id()) || v.child_ref().empty() || v.child_ref().size() > 64)
+            continue; // malformed: not recorded, and the device is not told it was
+        const QString viewId = str(v.view_id());
+        // Sent again after a dropped answer: recorded once. The device's time, unless it is
+        // in the future or more than a year old.
+        if (!m_store.auditRecorded(action, viewId)) {
+            const qint64 at = v.viewed_at_ms() > 0 && v.viewed_at_ms() <= now
+                    && v.viewed_at_ms() > now - 366LL * 24 * 3600 * 1000
+                ? v.viewed_at_ms()
+                : now;
+            if (Status s = m_store.audit(user.username, state.device, action, str(v.child_ref()), viewId, at); !s) {
+                reply(errorFrame(rid, wire::Error::INTERNAL, QStringLiteral("the server could not record the views")));
+                return;
+            }
+        }
+        r->add_recorded_ids(v.view_id());
+    }
+    if (tx.ok() && !tx.commit()) {
+        reply(errorFrame(rid, wire::Error::INTERNAL, QStringLiteral("the server could not record the views")));
+        return;
+    }
+    reply(out);
+}
+
 // ------------------------------------------------------------------ media
 
 Result<MediaRecord> SyncService::uploadTarget(const UserRecord &user, const std::string &mediaId,
@@ -1230,14 +1278,23 @@ void SyncService::onUploadBegin(const UserRecord &user, const wire::Frame &frame
                          QStringLiteral("the upload does not match the media item its observation declared")));
         return;
     }
-    const bool done = thumb ? target->thumbnailDone : target->originalDone;
+    bool done = thumb ? target->thumbnailDone : target->originalDone;
+    const qint64 held = done ? size : m_media.incomingSize(MediaStore::uploadKey(target->id, req.variant()));
+    if (!done && held == size) {
+        // Every byte arrived before the server stopped (or was killed) short of the commit:
+        // finish it now, or the client has nothing left to send and waits for ever. A file
+        // that fails its hash check is discarded, answered with an error, and sent again.
+        if (!finishUpload(*target, req.variant(), frame.request_id(), reply))
+            return;
+        done = true;
+    }
     wire::Frame out;
     out.set_request_id(frame.request_id());
     wire::UploadStatus *st = out.mutable_upload_status();
     st->set_media_id(req.media_id());
     st->set_variant(req.variant());
     st->set_complete(done);
-    st->set_offset(static_cast<quint64>(done ? size : m_media.incomingSize(MediaStore::uploadKey(target->id, req.variant()))));
+    st->set_offset(static_cast<quint64>(held));
     reply(out);
 }
 
@@ -1284,25 +1341,35 @@ void SyncService::onUploadChunk(const UserRecord &user, const wire::Frame &frame
     }
     st->set_offset(static_cast<quint64>(offset + len));
     if (offset + len == size) {
-        if (Status s = m_media.commit(key, size, sha); !s) {
-            reply(errorFrame(rid, wire::Error::BAD_REQUEST, s.error()));
+        if (!finishUpload(*target, req.variant(), rid, reply))
             return;
-        }
-        ServerStore::Transaction tx(m_store);
-        Status s = m_store.markMediaVariantDone(target->id, req.variant());
-        const auto now = m_store.media(target->id);
-        if (s && now && now->available())
-            s = m_store.touchObservations(m_store.observationsWithMedia(target->id)); // parents learn it arrived
-        if (s)
-            s = tx.commit();
-        if (!s) {
-            reply(errorFrame(rid, wire::Error::INTERNAL, QStringLiteral("the server could not record the upload")));
-            return;
-        }
         st->set_complete(true);
-        qCInfo(lcServerMedia) << "media" << target->id << "variant" << req.variant() << "complete," << size << "bytes";
     }
     reply(out);
+}
+
+bool SyncService::finishUpload(const MediaRecord &target, wire::MediaVariant variant, quint64 rid, const Reply &reply)
+{
+    const bool thumb = variant == wire::THUMBNAIL;
+    const qint64 size = thumb ? target.thumbnailSize : target.size;
+    const QString sha = thumb ? target.thumbnailSha256 : target.sha256;
+    if (Status s = m_media.commit(MediaStore::uploadKey(target.id, variant), size, sha); !s) {
+        reply(errorFrame(rid, wire::Error::BAD_REQUEST, s.error()));
+        return false;
+    }
+    ServerStore::Transaction tx(m_store);
+    Status s = m_store.markMediaVariantDone(target.id, variant);
+    const auto now = m_store.media(target.id);
+    if (s && now && now->available())
+        s = m_store.touchObservations(m_store.observationsWithMedia(target.id)); // parents learn it arrived
+    if (s)
+        s = tx.commit();
+    if (!s) {
+        reply(errorFrame(rid, wire::Error::INTERNAL, QStringLiteral("the server could not record the upload")));
+        return false;
+    }
+    qCInfo(lcServerMedia) << "media" << target.id << "variant" << variant << "complete," << size << "bytes";
+    return true;
 }
 
 void SyncService::onMediaFetch(const UserRecord &user, const wire::Frame &frame, const Reply &reply)

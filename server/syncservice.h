@@ -123,8 +123,14 @@ private:
     void onPush(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame, const Reply &reply);
     void onUploadBegin(const UserRecord &user, const wire::Frame &frame, const Reply &reply);
     void onUploadChunk(const UserRecord &user, const wire::Frame &frame, const Reply &reply);
+    // Checks a whole upload against its SHA-256, moves it into the object store and records
+    // it; on failure answers `rid` with the error and returns false.
+    bool finishUpload(const MediaRecord &target, wire::MediaVariant variant, quint64 rid, const Reply &reply);
     void onMediaFetch(const UserRecord &user, const wire::Frame &frame, const Reply &reply);
     void onRelease(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame, const Reply &reply);
+    // Staff devices' reports of journals opened: one audit entry per view, once.
+    void onJournalViews(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame,
+                        const Reply &reply);
     void onAssessmentPush(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame,
                           const Reply &reply);
     wire::AssessmentPushResult pushAssessment(const UserRecord &user, const ConnectionState &state,

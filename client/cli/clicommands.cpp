@@ -235,6 +235,7 @@ public:
         m_store = std::move(store).value();
         if (m_store->recovery())
             error(QStringLiteral("warning: %1").arg(m_store->recovery()->message()), Ok);
+        MediaPipeline::removeUnfinished(QDir(m_profile).absoluteFilePath(QStringLiteral("outbox")));
 
         if (m_command == QLatin1String("observe"))
             return observe();

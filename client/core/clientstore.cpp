@@ -5,6 +5,7 @@
 #include <QAtomicInt>
 #include <QDateTime>
 #include <QDir>
+#include <QUuid>
 #include <QFile>
 #include <QFileInfo>
 #include <QSet>
@@ -64,6 +65,13 @@ QStringList schemaV2()
                            " state TEXT NOT NULL CHECK (state IN ('pending', 'refused', 'conflict')),"
                            " reason TEXT NOT NULL DEFAULT '', queued_at INTEGER NOT NULL,"
                            " PRIMARY KEY (child_ref, item_key, half_term))")};
+}
+
+// Version 3: journal views waiting for the server's audit log.
+QStringList schemaV3()
+{
+    return {QStringLiteral("CREATE TABLE journal_views (view_id TEXT PRIMARY KEY, child_ref TEXT NOT NULL,"
+                           " viewed_at INTEGER NOT NULL)")};
 }
 
 } // namespace
@@ -261,6 +269,8 @@ Status ClientStore::migrate()
         steps += schemaV1();
     if (version < 2)
         steps += schemaV2();
+    if (version < 3)
+        steps += schemaV3();
     steps.append(QStringLiteral("PRAGMA user_version = %1").arg(kSchemaVersion));
     for (const QString &s : steps) {
         if (!q.exec(s)) {
@@ -529,6 +539,38 @@ Status ClientStore::queueAssessment(const AssessmentEdit &edit)
                 {QString::fromStdString(a.child_ref()), QString::fromStdString(a.item_key()),
                  QString::fromStdString(a.half_term()), QString::fromStdString(a.judgement()), edit.changeId,
                  static_cast<qint64>(edit.baseRevision), edit.queuedAt});
+}
+
+Status ClientStore::recordJournalView(const QString &childRef, qint64 atMs)
+{
+    return exec(QStringLiteral("INSERT INTO journal_views (view_id, child_ref, viewed_at) VALUES (?, ?, ?)"),
+                {QUuid::createUuid().toString(QUuid::WithoutBraces), childRef, atMs});
+}
+
+QList<wire::JournalView> ClientStore::pendingJournalViews(int limit)
+{
+    QList<wire::JournalView> out;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT view_id, child_ref, viewed_at FROM journal_views ORDER BY viewed_at, view_id LIMIT ?"));
+    q.addBindValue(limit);
+    q.exec();
+    while (q.next()) {
+        wire::JournalView v;
+        v.set_view_id(q.value(0).toString().toStdString());
+        v.set_child_ref(q.value(1).toString().toStdString());
+        v.set_viewed_at_ms(q.value(2).toLongLong());
+        out.append(v);
+    }
+    return out;
+}
+
+Status ClientStore::forgetJournalViews(const QStringList &viewIds)
+{
+    for (const QString &id : viewIds) {
+        if (Status s = exec(QStringLiteral("DELETE FROM journal_views WHERE view_id = ?"), {id}); !s)
+            return s;
+    }
+    return {};
 }
 
 QList<AssessmentEdit> ClientStore::assessmentOutbox()

@@ -100,6 +100,12 @@ public:
 
     // ---- assessment outbox (durable before it returns, like the observation outbox)
     Status queueAssessment(const AssessmentEdit &edit);
+    // Journal views waiting to be reported to the server's audit log (staff devices):
+    // recorded when a practitioner opens a child's journal, online or not.
+    Status recordJournalView(const QString &childRef, qint64 atMs);
+    QList<wire::JournalView> pendingJournalViews(int limit);
+    Status forgetJournalViews(const QStringList &viewIds);
+
     QList<AssessmentEdit> assessmentOutbox();
     Status markAssessmentOutcome(const QString &changeId, const QString &state, const QString &reason);
     // Only the change the server accepted: a newer local edit made meanwhile stays queued.
@@ -127,7 +133,7 @@ public:
     // or empty.
     QString queuedMediaPath(const QString &mediaId, int variant);
 
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
 private:
     ClientStore() = default;

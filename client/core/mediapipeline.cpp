@@ -55,6 +55,17 @@ Status writeFileDurably(const QString &path, QByteArrayView bytes)
     return {};
 }
 
+int MediaPipeline::removeUnfinished(const QString &outboxDir)
+{
+    int removed = 0;
+    const QDir dir(outboxDir);
+    for (const QString &name : dir.entryList({QStringLiteral("*.tmp")}, QDir::Files)) {
+        if (QFile::remove(dir.filePath(name)))
+            ++removed;
+    }
+    return removed;
+}
+
 MediaPipeline::MediaPipeline(QString outboxDir) : m_dir(std::move(outboxDir)) { }
 
 namespace {

@@ -42,6 +42,11 @@ public:
 
     explicit MediaPipeline(QString outboxDir);
 
+    // Removes half-written files (`*.tmp`) a killed app left in an outbox folder: files are
+    // written under a temporary name and renamed when whole, so these are never queued.
+    // Call once at start, before anything is prepared. Returns how many were removed.
+    static int removeUnfinished(const QString &outboxDir);
+
     Result<PreparedMedia> preparePhoto(const QString &sourcePath) const;
     Result<PreparedMedia> prepareVideo(const QString &sourcePath) const;
     // Picks photo or video by the file's content.

@@ -42,7 +42,10 @@ LocalObservation fromOutbox(const OutboxItem &item)
 ObservationQueue::ObservationQueue(ClientStore &store, QString outboxDirectory)
     : m_store(store)
     , m_outboxDir(std::move(outboxDirectory))
-{ }
+{
+    // The app may have been killed while it wrote a photo: nothing queued refers to it.
+    MediaPipeline::removeUnfinished(m_outboxDir);
+}
 
 Result<QString> ObservationQueue::queue(
     wire::Observation o, quint64 baseRevision, const QList<PreparedMedia> &media)

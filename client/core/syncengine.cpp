@@ -199,7 +199,7 @@ void SyncEngine::pushAssessments()
             pending.append(e);
     }
     if (pending.isEmpty()) {
-        startUploads();
+        reportJournalViews();
         return;
     }
     emit progress(QStringLiteral("sending"), 0, pending.size());
@@ -216,7 +216,7 @@ void SyncEngine::pushAssessments()
             // A server from before assessments: they stay queued for a newer one.
             qCInfo(lcClientSync) << "the server does not take assessments yet;" << pending.size()
                                  << "stay queued";
-            startUploads();
+            reportJournalViews();
             return;
         }
         if (handleError(reply))
@@ -256,6 +256,37 @@ void SyncEngine::pushAssessments()
             }
         }
         pushAssessments(); // anything queued meanwhile goes too; then media
+    });
+}
+
+void SyncEngine::reportJournalViews()
+{
+    const QList<wire::JournalView> views = m_store.pendingJournalViews(static_cast<int>(protocol::kMaxPullItems));
+    if (views.isEmpty() || m_journalViewsReported) {
+        startUploads();
+        return;
+    }
+    m_journalViewsReported = true; // one report per sync; more wait for the next
+    wire::Frame f;
+    for (const wire::JournalView &v : views)
+        *f.mutable_journal_views()->add_views() = v;
+    m_connection->request(f, [this](const wire::Frame &reply) {
+        if (reply.has_error() && reply.error().code() == wire::Error::UNSUPPORTED) {
+            // A server from before the view audit: the views stay for a newer one.
+            qCInfo(lcClientSync) << "the server does not take journal views yet";
+            startUploads();
+            return;
+        }
+        if (handleError(reply))
+            return;
+        QStringList recorded;
+        for (const std::string &id : reply.journal_views_reply().recorded_ids())
+            recorded.append(str(id));
+        if (Status s = m_store.forgetJournalViews(recorded); !s) {
+            finish(SyncError::Local, s.error());
+            return;
+        }
+        startUploads();
     });
 }
 
@@ -345,6 +376,12 @@ void SyncEngine::fillUploadWindow()
         m_connection->request(f, [this, generation, sentOffset, sent](const wire::Frame &reply) {
             onChunkReply(generation, sentOffset, sent, reply);
         });
+    }
+    if (!m_finished && !m_resyncing && m_chunksInFlight == 0 && m_offset >= m.size) {
+        // The server holds every byte but did not say the upload is complete (an older
+        // server stopped between the last chunk and its commit): nothing more would come,
+        // so stop here rather than wait for ever; the next sync asks again.
+        finish(SyncError::Refused, tr("the server did not confirm an upload it holds in full; it will be checked at the next sync"));
     }
 }
 

@@ -101,6 +101,7 @@ private:
     // Then the assessment outbox (an older server that does not know assessments leaves
     // them queued), then media.
     void pushAssessments();
+    void reportJournalViews();
     void startUploads();
     void uploadNext();
     // Keeps up to kChunksInFlight chunks of the current upload on the wire, so the link
@@ -124,6 +125,7 @@ private:
     // upload state
     QList<OutboxMedia> m_uploads;
     QSet<QString> m_assessmentChangesSent; // change ids answered in this sync
+    bool m_journalViewsReported = false; // one report of journal views per sync
     int m_uploadIndex = 0;
     std::unique_ptr<QFile> m_file;
     qint64 m_offset = 0; // the next byte of the current upload to send

@@ -1,5 +1,6 @@
 #include "staffwindow.h"
 
+#include "logging.h"
 #include "capturepage.h"
 #include "conflictdialog.h"
 #include "fingerprintwarning.h"
@@ -165,7 +166,7 @@ StaffWindow::StaffWindow(client::Profile profile, std::unique_ptr<client::Client
     statusBar()->setSizeGripEnabled(false);
 
     // Screens.
-    connect(m_roster, &RosterPage::childActivated, this, &StaffWindow::showJournal);
+    connect(m_roster, &RosterPage::childActivated, this, &StaffWindow::openJournal);
     connect(m_roster, &RosterPage::observeRequested, this, &StaffWindow::newObservation);
     connect(m_capture, &CapturePage::continueRequested, this, [this] {
         const QList<client::PreparedMedia> media = m_capture->takeMedia();
@@ -345,6 +346,15 @@ void StaffWindow::newObservation(const QStringList &childRefs)
     m_afterSave = m_pages->currentWidget();
     m_capture->activate();
     showPage(m_capture);
+}
+
+void StaffWindow::openJournal(const QString &childRef)
+{
+    // Every staff view of a child's journal goes in the school's audit log: recorded on the
+    // device (offline too) and reported at the next sync.
+    if (Status s = m_store->recordJournalView(childRef, QDateTime::currentMSecsSinceEpoch()); !s)
+        qCWarning(lcClientStore) << "journal view not recorded:" << s.error();
+    showJournal(childRef);
 }
 
 void StaffWindow::showJournal(const QString &childRef)

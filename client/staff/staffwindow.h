@@ -66,6 +66,8 @@ public:
     // Navigation (what taps and shortcuts do).
     void showRoster();
     void newObservation(const QStringList &childRefs);
+    // A child's journal opened from the roster: the view is recorded for the audit log.
+    void openJournal(const QString &childRef);
     void showJournal(const QString &childRef);
     void showObservation(const QString &id);
     void amendObservation(const QString &id);

@@ -27,6 +27,7 @@
 #include <QStyle>
 #include <QToolBar>
 #include <QUrl>
+#include <QVBoxLayout>
 
 namespace acorn::viewer {
 
@@ -43,7 +44,31 @@ ViewerWindow::ViewerWindow(ViewerSession &session, QWidget *parent)
     m_journal = new JournalPage(session, m_stack);
     m_stack->addWidget(m_home);
     m_stack->addWidget(m_journal);
-    setCentralWidget(m_stack);
+    // A damaged local store was set aside at start (ClientStore::open): the parent is told
+    // what happened and that the journals come down again. Nothing is lost for a parent: the
+    // viewer holds no unsent work.
+    m_recoveryNotice = new QLabel(this);
+    m_recoveryNotice->setObjectName(QStringLiteral("recoveryNotice"));
+    m_recoveryNotice->setTextFormat(Qt::PlainText);
+    m_recoveryNotice->setWordWrap(true);
+    m_recoveryNotice->setFrameShape(QFrame::StyledPanel);
+    m_recoveryNotice->setMargin(8);
+    if (const auto &recovery = session.store().recovery()) {
+        m_recoveryNotice->setText(
+            tr("The journal data on this computer was damaged (%1), so Acorn set it aside and "
+               "started afresh: the journals are being downloaded again from the school. "
+               "Nothing on the school's server was affected. The damaged file is kept as %2 "
+               "for the school's IT manager.")
+                .arg(recovery->problem, recovery->damagedCopy));
+    } else {
+        m_recoveryNotice->hide();
+    }
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_recoveryNotice);
+    layout->addWidget(m_stack, 1);
+    setCentralWidget(central);
 
     connect(m_home, &HomePage::openJournal, this, &ViewerWindow::showJournal);
     connect(m_journal, &JournalPage::backRequested, this, &ViewerWindow::showHome);
@@ -174,6 +199,11 @@ void ViewerWindow::start()
 bool ViewerWindow::isShowingJournal() const
 {
     return m_stack->currentWidget() == m_journal;
+}
+
+QString ViewerWindow::recoveryNotice() const
+{
+    return m_recoveryNotice->isHidden() ? QString() : m_recoveryNotice->text();
 }
 
 QString ViewerWindow::statusText() const

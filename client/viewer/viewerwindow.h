@@ -38,6 +38,8 @@ public:
     JournalPage *journalPage() const { return m_journal; }
     QProgressBar *syncProgress() const { return m_progress; }
     QString statusText() const;
+    // What the parent was told about a damaged local store found at start (empty if none).
+    QString recoveryNotice() const;
     bool isShowingJournal() const;
 
     void showHome();
@@ -68,6 +70,7 @@ private:
     JournalPage *m_journal = nullptr;
     QLabel *m_status = nullptr;
     QLabel *m_online = nullptr;
+    QLabel *m_recoveryNotice = nullptr;
     QProgressBar *m_progress = nullptr;
     QAction *m_syncAction = nullptr;
     QAction *m_exportAction = nullptr;

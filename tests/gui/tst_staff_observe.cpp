@@ -165,9 +165,19 @@ private slots:
         roster->searchField()->clear();
         QCOMPARE(roster->visibleRefs().size(), 4);
         // Tapping a child opens their journal.
+        const int viewsBefore = static_cast<int>(w->store().pendingJournalViews(100).size());
         roster->activateRef(QStringLiteral("C002"));
         QCOMPARE(w->currentPage(), w->journalPage());
         QCOMPARE(w->journalPage()->childRef(), QStringLiteral("C002"));
+        // ...and the view is recorded for the school's audit log, then reported.
+        const QList<wire::JournalView> views = w->store().pendingJournalViews(100);
+        QCOMPARE(views.size(), viewsBefore + 1);
+        QCOMPARE(QString::fromStdString(views.last().child_ref()), QStringLiteral("C002"));
+        w->scheduler()->syncNow();
+        QTRY_VERIFY_WITH_TIMEOUT(w->store().pendingJournalViews(100).isEmpty(), 30000);
+        const QByteArray audit = m_server.admin({ QStringLiteral("audit"), QStringLiteral("--action"),
+            QStringLiteral("view-journal"), QStringLiteral("--child"), QStringLiteral("C002") });
+        QVERIFY2(audit.contains("\"actor\":\"lee.lead\""), audit.constData());
         w->goBack();
         QCOMPARE(w->currentPage(), w->rosterPage());
     }

@@ -877,6 +877,39 @@ private slots:
             QStringList { QStringLiteral("Cal wrote his name on the birthday card.") });
     }
 
+    void damagedLocalStoreIsRecoveredAndTheParentIsTold()
+    {
+        // A copy of Alex's profile whose database is damaged (a failing disk, a power cut):
+        // the viewer still opens, sets the file aside, and says so. Without a damaged file
+        // nothing is shown.
+        m_window.reset();
+        m_session.reset();
+        ViewerAccount healthy { alexProfile(), QStringLiteral("127.0.0.1"), m_server.port(),
+            m_server.fingerprint(), QStringLiteral("alex.brown") };
+        {
+            auto s = ViewerSession::open(healthy);
+            QVERIFY(s.ok());
+            ViewerWindow w(*s.value());
+            QCOMPARE(w.recoveryNotice(), QString());
+        }
+        const QString damaged = m_dir.filePath(QStringLiteral("alex-damaged"));
+        QDir().mkpath(damaged);
+        QVERIFY(QFile::copy(alexProfile() + QStringLiteral("/acorn.db"), damaged + QStringLiteral("/acorn.db")));
+        QVERIFY(damageTablePage(damaged + QStringLiteral("/acorn.db"), QStringLiteral("observations")));
+        ViewerAccount account = healthy;
+        account.profileDir = damaged;
+        auto s = ViewerSession::open(account);
+        QVERIFY2(s.ok(), s.ok() ? "" : qPrintable(s.error()));
+        m_session = std::move(s).value();
+        m_window = std::make_unique<ViewerWindow>(*m_session);
+        m_window->show();
+        const QString notice = m_window->recoveryNotice();
+        QVERIFY2(notice.contains(QStringLiteral("damaged")), qPrintable(notice));
+        QVERIFY2(notice.contains(m_session->store().recovery()->damagedCopy), qPrintable(notice));
+        QVERIFY(QFile::exists(m_session->store().recovery()->damagedCopy));
+        QVERIFY(m_window->findChild<QLabel *>(QStringLiteral("recoveryNotice"))->isVisible());
+    }
+
     void cleanupTestCase()
     {
         m_window.reset();

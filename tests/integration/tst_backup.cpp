@@ -336,7 +336,7 @@ private slots:
                     m_password, { QStringLiteral("media"), id, QStringLiteral("--out"), out },
                     m_server.fingerprint(), m_restored.port());
                 QVERIFY2(d.exitCode == 0, d.err.constData());
-                QCOMPARE(sha256OfFile(out), m.value(QStringLiteral("sha256")).toString());
+                QCOMPARE(fileSha256(out), m.value(QStringLiteral("sha256")).toString());
                 const CliResult t
                     = runCli(m_restored, scratch(QStringLiteral("profiles/lead-restored")),
                         QStringLiteral("lee.lead"), m_password,

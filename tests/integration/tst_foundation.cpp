@@ -112,9 +112,9 @@ private slots:
         r = runCli(m_server, p, QStringLiteral("alex.brown"), QStringLiteral("correct horse 1"),
                    {QStringLiteral("media"), m_mediaId, QStringLiteral("--out"), out});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QCOMPARE(sha256OfFile(out), media.value(QStringLiteral("sha256")).toString());
+        QCOMPARE(fileSha256(out), media.value(QStringLiteral("sha256")).toString());
         // Byte-identical to what the practitioner's device queued.
-        QCOMPARE(sha256OfFile(out), sha256OfFile(profile(QStringLiteral("nina")) + QStringLiteral("/outbox/") + m_mediaId
+        QCOMPARE(fileSha256(out), fileSha256(profile(QStringLiteral("nina")) + QStringLiteral("/outbox/") + m_mediaId
                                           + QStringLiteral(".jpg")));
     }
 
@@ -261,7 +261,7 @@ private slots:
         r = runCli(m_server, alex, QStringLiteral("alex.brown"), QStringLiteral("correct horse 1"),
                    {QStringLiteral("media"), mediaId, QStringLiteral("--out"), out});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QCOMPARE(sha256OfFile(out), sha256OfFile(p + QStringLiteral("/outbox/") + mediaId + QStringLiteral(".jpg")));
+        QCOMPARE(fileSha256(out), fileSha256(p + QStringLiteral("/outbox/") + mediaId + QStringLiteral(".jpg")));
     }
 
     void malformedFrameClosesOnlyThatConnection()

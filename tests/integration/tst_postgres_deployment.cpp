@@ -168,7 +168,7 @@ private slots:
         const qint64 photoSize = QFileInfo(original).size();
         const qint64 thumbSize = QFileInfo(p + QStringLiteral("/outbox/") + mediaId + QStringLiteral(".thumb.jpg")).size();
         QVERIFY2(photoSize > 3'000'000, qPrintable(QString::number(photoSize)));
-        const QString sha = sha256OfFile(original);
+        const QString sha = fileSha256(original);
 
         r = cli(QStringLiteral("nina-cut"), QStringLiteral("nina.nursery"), {QStringLiteral("sync")}, m_portB);
         QVERIFY2(r.exitCode == 0, r.err.constData());
@@ -182,7 +182,7 @@ private slots:
         r = cli(QStringLiteral("alex"), QStringLiteral("alex.brown"),
                 {QStringLiteral("media"), mediaId, QStringLiteral("--out"), out}, m_portA);
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QCOMPARE(sha256OfFile(out), sha);
+        QCOMPARE(fileSha256(out), sha);
     }
 
     void concurrentPushesThroughBothProcessesLoseNothing()

@@ -210,56 +210,46 @@ QString TestServer::log()
     return QString::fromUtf8(m_log);
 }
 
-namespace {
-CliResult runCliProcess(const TestServer &server, const QString &profileDir, const QString &user,
-                        const QString &password, const QStringList &command, const QString &pinOverride,
-                        quint16 portOverride, bool keepEventLoop)
+std::unique_ptr<QProcess> startCli(const QString &fingerprint, quint16 port, const QString &profileDir,
+                                   const QString &user, const QString &password, const QStringList &command)
 {
-    QProcess p;
+    auto p = std::make_unique<QProcess>();
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("ACORN_PASSWORD"), password);
-    p.setProcessEnvironment(env);
-    const QStringList args = QStringList{QStringLiteral("--profile"), profileDir, QStringLiteral("--server"),
-                                         QStringLiteral("127.0.0.1:%1").arg(portOverride ? portOverride : server.port()),
-                                         QStringLiteral("--pin"), pinOverride.isEmpty() ? server.fingerprint() : pinOverride,
-                                         QStringLiteral("--user"), user}
-                             + command;
-    p.start(TestServer::binary(QStringLiteral("acorn-cli")), args);
-    p.closeWriteChannel();
-    if (keepEventLoop) {
+    p->setProcessEnvironment(env);
+    p->start(TestServer::binary(QStringLiteral("acorn-cli")),
+             QStringList{QStringLiteral("--profile"), profileDir, QStringLiteral("--server"),
+                         QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--pin"), fingerprint,
+                         QStringLiteral("--user"), user}
+                 + command);
+    p->closeWriteChannel();
+    return p;
+}
+
+bool waitForProcesses(const QList<QProcess *> &processes, int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    auto running = [&] {
+        return std::any_of(processes.cbegin(), processes.cend(),
+                           [](const QProcess *p) { return p->state() != QProcess::NotRunning; });
+    };
+    while (running() && t.elapsed() < timeoutMs) {
         QEventLoop loop;
-        QTimer::singleShot(120000, &loop, &QEventLoop::quit);
-        QObject::connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
-        if (p.state() != QProcess::NotRunning)
-            loop.exec();
-    } else {
-        p.waitForFinished(120000);
+        QTimer::singleShot(20, &loop, &QEventLoop::quit);
+        loop.exec();
     }
-    if (p.state() != QProcess::NotRunning) {
-        p.kill();
-        p.waitForFinished();
+    const bool all = !running();
+    for (QProcess *p : processes) {
+        if (p->state() != QProcess::NotRunning) {
+            p->kill();
+            p->waitForFinished();
+        }
     }
-    CliResult r;
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-} // namespace
-
-CliResult runCli(const TestServer &server, const QString &profileDir, const QString &user, const QString &password,
-                 const QStringList &command, const QString &pinOverride, quint16 portOverride)
-{
-    return runCliProcess(server, profileDir, user, password, command, pinOverride, portOverride, false);
+    return all;
 }
 
-CliResult runCliServing(const TestServer &server, const QString &profileDir, const QString &user,
-                        const QString &password, const QStringList &command, quint16 port)
-{
-    return runCliProcess(server, profileDir, user, password, command, {}, port, true);
-}
-
-QString sha256OfFile(const QString &path)
+QString fileSha256(const QString &path)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
@@ -267,6 +257,31 @@ QString sha256OfFile(const QString &path)
     QCryptographicHash h(QCryptographicHash::Sha256);
     h.addData(&f);
     return QString::fromLatin1(h.result().toHex());
+}
+
+CliResult runCli(const TestServer &server, const QString &profileDir, const QString &user, const QString &password,
+                 const QStringList &command, const QString &pinOverride, quint16 portOverride)
+{
+    const auto p = startCli(pinOverride.isEmpty() ? server.fingerprint() : pinOverride,
+                            portOverride ? portOverride : server.port(), profileDir, user, password, command);
+    CliResult r;
+    if (!p->waitForFinished(120000)) {
+        p->kill();
+        p->waitForFinished();
+    }
+    r.exitCode = p->exitStatus() == QProcess::NormalExit ? p->exitCode() : -1;
+    r.out = p->readAllStandardOutput();
+    r.err = p->readAllStandardError();
+    return r;
+}
+
+CliResult runCliServing(const TestServer &server, const QString &profileDir, const QString &user,
+                        const QString &password, const QStringList &command, quint16 port)
+{
+    const auto p = startCli(server.fingerprint(), port, profileDir, user, password, command);
+    waitForProcesses({p.get()}, 120000);
+    return {p->exitStatus() == QProcess::NormalExit ? p->exitCode() : -1, p->readAllStandardOutput(),
+            p->readAllStandardError()};
 }
 
 CliResult runServerCommand(const QStringList &args)

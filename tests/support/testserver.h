@@ -81,9 +81,15 @@ CliResult runCli(const TestServer &server, const QString &profileDir, const QStr
 // thread (a fault proxy) keeps running meanwhile.
 CliResult runCliServing(const TestServer &server, const QString &profileDir, const QString &user,
                         const QString &password, const QStringList &command, quint16 port);
-
-// The SHA-256 of a file's contents in hex; empty if it cannot be read.
-QString sha256OfFile(const QString &path);
+// Starts acorn-cli against 127.0.0.1:`port` without waiting for it, for tests that kill it,
+// or the server, while it runs. The password goes in ACORN_PASSWORD.
+std::unique_ptr<QProcess> startCli(const QString &fingerprint, quint16 port, const QString &profileDir,
+                                   const QString &user, const QString &password, const QStringList &command);
+// Runs the event loop until every process has finished or `timeoutMs` passed; kills the
+// ones still running then. True if all finished by themselves.
+bool waitForProcesses(const QList<QProcess *> &processes, int timeoutMs);
+// The SHA-256 of a file's bytes, in hex (empty if it cannot be read).
+QString fileSha256(const QString &path);
 
 // Runs acorn-server with these arguments (an admin command, doctor, ...) to completion.
 CliResult runServerCommand(const QStringList &args);

@@ -300,6 +300,32 @@ private slots:
         QCOMPARE(sam.delayMs, 2000);
     }
 
+    void attemptsInFlightAtACrashAreNotFailures()
+    {
+        // A server killed while it checks passwords (tst_crash_kill) must not leave those
+        // sign-ins counted as failures: they never got a verdict, and a few crashes would
+        // otherwise lock real users out.
+        {
+            LoginThrottle t(*m_store);
+            for (int i = 0; i < 9; ++i)
+                QVERIFY(t.begin(QStringLiteral("nina.nursery"), kHere, m_clock.nowMs()).allowed);
+            // ...the server dies here, no verdict given.
+        }
+        openStore();
+        m_clock.advanceMs(1000);
+        LoginThrottle t(*m_store);
+        const LoginAttempt a = t.begin(QStringLiteral("nina.nursery"), kHere, m_clock.nowMs());
+        QVERIFY(a.allowed);
+        QCOMPARE(a.delayMs, 0);
+        // A failure with a verdict is written, and counts after a restart.
+        t.failed(a, m_clock.nowMs());
+        openStore();
+        LoginThrottle t2(*m_store);
+        for (int i = 0; i < 9; ++i)
+            fail(t2, QStringLiteral("nina.nursery"), kHere);
+        QVERIFY(!t2.begin(QStringLiteral("nina.nursery"), kHere, m_clock.nowMs()).allowed);
+    }
+
     void aVersion1DatabaseMigratesWithItsSessions()
     {
         // A school's database from before schema 2: its sessions keep working.
