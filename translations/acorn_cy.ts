@@ -274,6 +274,14 @@ Import photos and videos from files instead: choose several at once, or drag the
         <source>Observation of %1</source>
         <translation type="unfinished">Arsylwad ar %1</translation>
     </message>
+    <message>
+        <source>Next steps: %1</source>
+        <translation type="unfinished">Camau nesaf: %1</translation>
+    </message>
+    <message>
+        <source>Staff only: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>acorn::staff::JournalPage</name>
@@ -1035,6 +1043,34 @@ Import photos and videos from files instead: choose several at once, or drag the
         <source>Charts</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Child&apos;s journal PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History of this judgement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Child&apos;s journal PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the child&apos;s journal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The first day is after the last day: choose the dates again.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>acorn::ui::ConnectDialog</name>
@@ -1487,6 +1523,34 @@ Import photos and videos from files instead: choose several at once, or drag the
         <source>This account cannot use this app.</source>
         <translation>Ni all y cyfrif hwn ddefnyddio&apos;r ap hwn.</translation>
     </message>
+    <message>
+        <source>Au&amp;thenticator code:</source>
+        <translation>Cod &amp;dilysu:</translation>
+    </message>
+    <message>
+        <source>Authenticator code</source>
+        <translation>Cod dilysu</translation>
+    </message>
+    <message>
+        <source>6 digits from your authenticator app</source>
+        <translation>6 digid o&apos;ch ap dilysu</translation>
+    </message>
+    <message>
+        <source>Enter the 6-digit code from your authenticator app.</source>
+        <translation>Rhowch y cod 6 digid o&apos;ch ap dilysu.</translation>
+    </message>
+    <message>
+        <source>Your password is set. This account also needs the 6-digit code from your authenticator app: enter it and sign in.</source>
+        <translation>Mae eich cyfrinair wedi&apos;i osod. Mae&apos;r cyfrif hwn hefyd angen y cod 6 digid o&apos;ch ap dilysu: rhowch ef a mewngofnodwch.</translation>
+    </message>
+    <message>
+        <source>This account also needs the 6-digit code from your authenticator app: enter it and sign in.</source>
+        <translation>Mae&apos;r cyfrif hwn hefyd angen y cod 6 digid o&apos;ch ap dilysu: rhowch ef a mewngofnodwch.</translation>
+    </message>
+    <message>
+        <source>The password or the code is not right. A code changes every 30 seconds and works once: wait for the next one and try again.</source>
+        <translation>Nid yw&apos;r cyfrinair neu&apos;r cod yn gywir. Mae cod yn newid bob 30 eiliad ac yn gweithio unwaith: arhoswch am yr un nesaf a rhowch gynnig arall arni.</translation>
+    </message>
 </context>
 <context>
     <name>acorn::ui::SyncStatusWidget</name>
@@ -1825,6 +1889,14 @@ Y diweddaraf: %2</translation>
         <source>Matching: %1 of %2</source>
         <translation>Yn cyfateb: %1 o %2</translation>
     </message>
+    <message>
+        <source>The school&apos;s judgements at the end of each half term, shared once they are released.</source>
+        <translation>Barn yr ysgol ar ddiwedd pob hanner tymor, wedi&apos;i rhannu unwaith y caiff ei rhyddhau.</translation>
+    </message>
+    <message>
+        <source>How %1 is getting on</source>
+        <translation>Sut mae %1 yn dod ymlaen</translation>
+    </message>
 </context>
 <context>
     <name>acorn::viewer::KeepsakeExporter</name>
@@ -2054,6 +2126,13 @@ Y diweddaraf: %2</translation>
     <message>
         <source>Loading the photo…</source>
         <translation>Yn llwytho&apos;r llun…</translation>
+    </message>
+</context>
+<context>
+    <name>acorn::viewer::ProgressSummary</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>
@@ -2324,6 +2403,10 @@ Y diweddaraf: %2</translation>
     <message>
         <source>About Acorn</source>
         <translation>Ynghylch Acorn</translation>
+    </message>
+    <message>
+        <source>The journal data on this computer was damaged (%1), so Acorn set it aside and started afresh: the journals are being downloaded again from the school. Nothing on the school&apos;s server was affected. The damaged file is kept as %2 for the school&apos;s IT manager.</source>
+        <translation>Roedd data&apos;r dyddlyfr ar y cyfrifiadur hwn wedi&apos;i ddifrodi (%1), felly rhoddodd Acorn ef o&apos;r neilltu a dechrau o&apos;r newydd: mae&apos;r dyddlyfrau&apos;n cael eu llwytho i lawr eto o&apos;r ysgol. Ni effeithiwyd ar ddim ar weinydd yr ysgol. Cedwir y ffeil a ddifrodwyd fel %2 ar gyfer rheolwr TG yr ysgol.</translation>
     </message>
 </context>
 <context>

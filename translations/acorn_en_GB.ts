@@ -274,6 +274,14 @@ Import photos and videos from files instead: choose several at once, or drag the
         <source>Observation of %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Next steps: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Staff only: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>acorn::staff::JournalPage</name>
@@ -1032,6 +1040,34 @@ Import photos and videos from files instead: choose several at once, or drag the
         <source>Charts</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Child&apos;s journal PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History of this judgement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Child&apos;s journal PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the child&apos;s journal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The first day is after the last day: choose the dates again.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>acorn::ui::ConnectDialog</name>
@@ -1484,6 +1520,34 @@ Import photos and videos from files instead: choose several at once, or drag the
         <source>This account cannot use this app.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Au&amp;thenticator code:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Authenticator code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>6 digits from your authenticator app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the 6-digit code from your authenticator app.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your password is set. This account also needs the 6-digit code from your authenticator app: enter it and sign in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This account also needs the 6-digit code from your authenticator app: enter it and sign in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The password or the code is not right. A code changes every 30 seconds and works once: wait for the next one and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>acorn::ui::SyncStatusWidget</name>
@@ -1820,6 +1884,14 @@ The latest: %2</source>
         <source>Matching: %1 of %2</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The school&apos;s judgements at the end of each half term, shared once they are released.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How %1 is getting on</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>acorn::viewer::KeepsakeExporter</name>
@@ -2048,6 +2120,13 @@ The latest: %2</source>
     </message>
     <message>
         <source>Loading the photo…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>acorn::viewer::ProgressSummary</name>
+    <message>
+        <source>%1: %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2318,6 +2397,10 @@ The latest: %2</source>
     </message>
     <message>
         <source>About Acorn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The journal data on this computer was damaged (%1), so Acorn set it aside and started afresh: the journals are being downloaded again from the school. Nothing on the school&apos;s server was affected. The damaged file is kept as %2 for the school&apos;s IT manager.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

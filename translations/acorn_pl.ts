@@ -274,6 +274,14 @@ Import photos and videos from files instead: choose several at once, or drag the
         <source>Observation of %1</source>
         <translation type="unfinished">Obserwacja z %1</translation>
     </message>
+    <message>
+        <source>Next steps: %1</source>
+        <translation type="unfinished">Kolejne kroki: %1</translation>
+    </message>
+    <message>
+        <source>Staff only: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>acorn::staff::JournalPage</name>
@@ -1033,6 +1041,34 @@ Import photos and videos from files instead: choose several at once, or drag the
         <source>Charts</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Child&apos;s journal PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History of this judgement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Child&apos;s journal PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the child&apos;s journal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The first day is after the last day: choose the dates again.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>acorn::ui::ConnectDialog</name>
@@ -1485,6 +1521,34 @@ Import photos and videos from files instead: choose several at once, or drag the
         <source>This account cannot use this app.</source>
         <translation>To konto nie może korzystać z tej aplikacji.</translation>
     </message>
+    <message>
+        <source>Au&amp;thenticator code:</source>
+        <translation>Kod &amp;uwierzytelniający:</translation>
+    </message>
+    <message>
+        <source>Authenticator code</source>
+        <translation>Kod uwierzytelniający</translation>
+    </message>
+    <message>
+        <source>6 digits from your authenticator app</source>
+        <translation>6 cyfr z aplikacji uwierzytelniającej</translation>
+    </message>
+    <message>
+        <source>Enter the 6-digit code from your authenticator app.</source>
+        <translation>Wpisz 6-cyfrowy kod z aplikacji uwierzytelniającej.</translation>
+    </message>
+    <message>
+        <source>Your password is set. This account also needs the 6-digit code from your authenticator app: enter it and sign in.</source>
+        <translation>Hasło zostało ustawione. To konto wymaga też 6-cyfrowego kodu z aplikacji uwierzytelniającej: wpisz go i zaloguj się.</translation>
+    </message>
+    <message>
+        <source>This account also needs the 6-digit code from your authenticator app: enter it and sign in.</source>
+        <translation>To konto wymaga też 6-cyfrowego kodu z aplikacji uwierzytelniającej: wpisz go i zaloguj się.</translation>
+    </message>
+    <message>
+        <source>The password or the code is not right. A code changes every 30 seconds and works once: wait for the next one and try again.</source>
+        <translation>Hasło lub kod jest nieprawidłowy. Kod zmienia się co 30 sekund i działa tylko raz: poczekaj na następny i spróbuj ponownie.</translation>
+    </message>
 </context>
 <context>
     <name>acorn::ui::SyncStatusWidget</name>
@@ -1823,6 +1887,14 @@ Najnowsza: %2</translation>
         <source>Matching: %1 of %2</source>
         <translation>Pasujące: %1 z %2</translation>
     </message>
+    <message>
+        <source>The school&apos;s judgements at the end of each half term, shared once they are released.</source>
+        <translation>Oceny szkoły na koniec każdego półsemestru, udostępniane po ich opublikowaniu.</translation>
+    </message>
+    <message>
+        <source>How %1 is getting on</source>
+        <translation>Jak radzi sobie %1</translation>
+    </message>
 </context>
 <context>
     <name>acorn::viewer::KeepsakeExporter</name>
@@ -2052,6 +2124,13 @@ Najnowsza: %2</translation>
     <message>
         <source>Loading the photo…</source>
         <translation>Wczytywanie zdjęcia…</translation>
+    </message>
+</context>
+<context>
+    <name>acorn::viewer::ProgressSummary</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>
@@ -2322,6 +2401,10 @@ Najnowsza: %2</translation>
     <message>
         <source>About Acorn</source>
         <translation>O programie Acorn</translation>
+    </message>
+    <message>
+        <source>The journal data on this computer was damaged (%1), so Acorn set it aside and started afresh: the journals are being downloaded again from the school. Nothing on the school&apos;s server was affected. The damaged file is kept as %2 for the school&apos;s IT manager.</source>
+        <translation>Dane dziennika na tym komputerze były uszkodzone (%1), więc Acorn odłożył je na bok i zaczął od nowa: dzienniki są ponownie pobierane ze szkoły. Nic na serwerze szkoły nie zostało naruszone. Uszkodzony plik zachowano jako %2 dla szkolnego administratora IT.</translation>
     </message>
 </context>
 <context>
