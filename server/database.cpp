@@ -235,9 +235,9 @@ Status Database::migrate(bool create, const QString &where)
     for (int to = version + 1; to <= latest; ++to) {
         for (const QString &statement : schema::migrationStep(to, m_dialect)) {
             if (!run(statement))
-                return abandon(QStringLiteral("database migration to schema %1 failed, nothing was changed: %2")
+                return abandon(QStringLiteral("database migration to schema %1 failed, nothing was changed: ")
                                    .arg(to)
-                                   .arg(QStringLiteral("%1")));
+                               + QStringLiteral("%1"));
         }
         qCInfo(lcServerStore) << "migrated database to schema" << to;
     }

@@ -175,14 +175,12 @@ ServerStore::Transaction::Transaction(ServerStore &store, Mode mode) : m_store(s
         const Begin how = mode == Mode::Immediate ? Begin::Write
                           : mode == Mode::Snapshot ? Begin::Snapshot
                                                    : Begin::Deferred;
+        const QStringList begin = sqldialect::beginTransaction(m_store.dialect(), how);
         m_active = true;
-        for (const QString &statement : sqldialect::beginTransaction(m_store.dialect(), how)) {
-            if (!m_store.exec(statement, {})) {
-                if (statement != sqldialect::beginTransaction(m_store.dialect(), how).constFirst())
-                    m_store.exec(QStringLiteral("ROLLBACK"), {});
-                m_active = false;
-                break;
-            }
+        for (qsizetype i = 0; m_active && i < begin.size(); ++i) {
+            m_active = bool(m_store.exec(begin[i], {}));
+            if (!m_active && i > 0) // begun, but not locked: end it
+                m_store.exec(QStringLiteral("ROLLBACK"), {});
         }
     } else {
         m_savepoint = QStringLiteral("acorn_%1").arg(m_store.m_transactionDepth);

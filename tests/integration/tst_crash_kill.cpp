@@ -171,10 +171,7 @@ class TestCrashKill : public QObject
 private slots:
     void initTestCase()
     {
-        bool seeded = false;
-        m_seed = qEnvironmentVariable("ACORN_FAULT_SEED").toUInt(&seeded);
-        if (!seeded)
-            m_seed = QRandomGenerator::global()->generate();
+        m_seed = faultSeed();
         m_rng.seed(m_seed);
         if (const int r = qEnvironmentVariableIntValue("ACORN_FAULT_ROUNDS"); r > 0)
             m_rounds = r;

@@ -195,11 +195,7 @@ private slots:
                               QStringLiteral("--text"), QStringLiteral("Ava sang a song"), QStringLiteral("--offline")});
         QCOMPARE(r.exitCode, 0);
         const QString id = object(r.out).value(QStringLiteral("id")).toString();
-        QVERIFY(QDir().mkpath(b));
-        for (const char *f : {"acorn.db", "acorn.db-wal", "acorn.db-shm"}) {
-            if (QFile::exists(a + QLatin1Char('/') + QLatin1String(f)))
-                QVERIFY(QFile::copy(a + QLatin1Char('/') + QLatin1String(f), b + QLatin1Char('/') + QLatin1String(f)));
-        }
+        QVERIFY(copyDeviceStore(a, b));
         r = runCli(m_server, a, QStringLiteral("nina.nursery"), QStringLiteral("correct horse 1"), {QStringLiteral("sync")});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(object(r.out).value(QStringLiteral("pushed")).toInt(), 1);

@@ -193,10 +193,7 @@ class TestNetworkFaults : public QObject
 private slots:
     void initTestCase()
     {
-        bool seeded = false;
-        m_seed = qEnvironmentVariable("ACORN_FAULT_SEED").toUInt(&seeded);
-        if (!seeded)
-            m_seed = QRandomGenerator::global()->generate();
+        m_seed = faultSeed();
         m_rng.seed(m_seed);
         qInfo("seed %u (ACORN_FAULT_SEED=%u repeats this run)", m_seed, m_seed);
         QVERIFY(m_server.init(smallSchoolJson()));

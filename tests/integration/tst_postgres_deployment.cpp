@@ -126,11 +126,7 @@ private slots:
                                      m_portA);
         QCOMPARE(queued.exitCode, 0);
         const QString id = object(queued.out).value(QStringLiteral("id")).toString();
-        QVERIFY(QDir().mkpath(b));
-        for (const char *f : {"acorn.db", "acorn.db-wal", "acorn.db-shm"}) {
-            if (QFile::exists(a + QLatin1Char('/') + QLatin1String(f)))
-                QVERIFY(QFile::copy(a + QLatin1Char('/') + QLatin1String(f), b + QLatin1Char('/') + QLatin1String(f)));
-        }
+        QVERIFY(copyDeviceStore(a, b));
         CliResult r = cli(QStringLiteral("nina-a"), QStringLiteral("nina.nursery"), {QStringLiteral("sync")}, m_portA);
         QCOMPARE(object(r.out).value(QStringLiteral("pushed")).toInt(), 1);
         r = cli(QStringLiteral("nina-b"), QStringLiteral("nina.nursery"), {QStringLiteral("sync")}, m_portB);

@@ -249,6 +249,25 @@ bool waitForProcesses(const QList<QProcess *> &processes, int timeoutMs)
     return all;
 }
 
+bool copyDeviceStore(const QString &from, const QString &to)
+{
+    if (!QDir().mkpath(to))
+        return false;
+    for (const char *f : {"acorn.db", "acorn.db-wal", "acorn.db-shm"}) {
+        const QString source = from + QLatin1Char('/') + QLatin1String(f);
+        if (QFile::exists(source) && !QFile::copy(source, to + QLatin1Char('/') + QLatin1String(f)))
+            return false;
+    }
+    return true;
+}
+
+quint32 faultSeed()
+{
+    bool seeded = false;
+    const quint32 seed = qEnvironmentVariable("ACORN_FAULT_SEED").toUInt(&seeded);
+    return seeded ? seed : QRandomGenerator::global()->generate();
+}
+
 QString fileSha256(const QString &path)
 {
     QFile f(path);

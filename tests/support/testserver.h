@@ -88,6 +88,12 @@ std::unique_ptr<QProcess> startCli(const QString &fingerprint, quint16 port, con
 // Runs the event loop until every process has finished or `timeoutMs` passed; kills the
 // ones still running then. True if all finished by themselves.
 bool waitForProcesses(const QList<QProcess *> &processes, int timeoutMs);
+// Copies a device profile's store (the SQLite file and its WAL) from `from` into the new
+// profile `to`, as a crash between the server's commit and its reply leaves a device.
+bool copyDeviceStore(const QString &from, const QString &to);
+// A seed for a randomised fault test: ACORN_FAULT_SEED when set (to repeat a run), else a
+// fresh one. Printed by the caller.
+quint32 faultSeed();
 // The SHA-256 of a file's bytes, in hex (empty if it cannot be read).
 QString fileSha256(const QString &path);
 
