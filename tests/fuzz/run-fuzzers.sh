@@ -20,29 +20,14 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SECONDS_EACH=${ACORN_FUZZ_SECONDS:-20}
 BUILD=${ACORN_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
 WORK=${ACORN_FUZZ_WORK_DIR:-$BUILD/fuzz-work}
-JOBS=${ACORN_FUZZ_JOBS:-2}
 ALL_TARGETS=(fuzz_framedecoder fuzz_syncservice fuzz_schoolimport fuzz_rosterimport fuzz_photoimport)
 TARGETS=("$@")
 ((${#TARGETS[@]})) || TARGETS=("${ALL_TARGETS[@]}")
 
-if ! command -v clang++ >/dev/null || ! command -v clang >/dev/null; then
-    echo "run-fuzzers: clang is not installed, so the fuzz targets cannot be built:" \
-        "install it with 'apt-get install clang' (skipped)" >&2
-    exit 77
-fi
-
-if [[ ! -f $BUILD/build.ninja ]]; then
-    echo "run-fuzzers: configuring the clang build in $BUILD"
-    # Widgets and the GUI tests are not needed; the libraries the targets use are built
-    # with coverage instrumentation and the sanitizers (ACORN_FUZZ in CMakeLists.txt).
-    # -O1 with line tables: quick to compile, readable stack traces.
-    cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
-        -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-        -DACORN_FUZZ=ON -DACORN_BUILD_GUI=OFF -DACORN_BUILD_TESTS=ON >/dev/null
-fi
-echo "run-fuzzers: building ${TARGETS[*]}"
-cmake --build "$BUILD" -j"$JOBS" --target "${TARGETS[@]}"
+# The clang build with the sanitizers, shared with the sanitized test suite (tests/sanitize).
+status=0
+"$ROOT/tests/support/clang-sanitizer-build" "$BUILD" "${TARGETS[@]}" || status=$?
+((status == 0)) || exit "$status"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
