@@ -257,8 +257,11 @@ private slots:
             took.append(t.elapsed());
             QVERIFY2(isError(r, wire::Error::AUTH_FAILED), qPrintable(describe(r)));
         }
-        // 100, 200, 400, 400 ... ms before the 4th to 10th answers.
-        QVERIFY2(took[2] < 100, qPrintable(QString::number(took[2])));
+        // 100, 200, 400, 400 ... ms before the 4th to 10th answers. Delays only add time, so
+        // the lower bounds hold however busy the machine; that the 3rd answer was not held
+        // back is checked against the 6th (held 400 ms), not against a wall-clock bound
+        // (a password check alone takes ~100 ms under the sanitizers).
+        QVERIFY2(took[2] + 200 < took[5], qPrintable(QStringLiteral("%1 vs %2").arg(took[2]).arg(took[5])));
         QVERIFY(took[3] >= 100);
         QVERIFY(took[4] >= 200);
         QVERIFY(took[5] >= 400);
