@@ -8,7 +8,6 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QLocale>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QRegularExpressionValidator>
@@ -261,6 +260,7 @@ void TwoFactorSetupDialog::stepFinished()
             m_key->clear(); // the key is not shown again
             m_qr = {};
             m_qrLabel->clear();
+            m_qrLabel->setFixedSize(0, 0);
             m_close->setText(tr("Done"));
             showStep(Step::Done);
             return;
@@ -268,9 +268,10 @@ void TwoFactorSetupDialog::stepFinished()
         const QrCodeImage code = QrCodeImage::encode(s.otpauthUri());
         // About 60 mm across: easy for a phone's camera at arm's length, whole modules only.
         const int side = code.modules() + 2 * QrCodeImage::kQuietZoneModules;
-        const int moduleSize = std::max(2, millimetres(this, 55) / std::max(1, side));
+        const int moduleSize = std::max(3, millimetres(this, 60) / std::max(1, side));
         m_qr = code.image(moduleSize);
         m_qrLabel->setPixmap(QPixmap::fromImage(m_qr));
+        m_qrLabel->setFixedSize(m_qr.size()); // never squeezed: a cut-off code does not scan
         m_key->setText(groupedKey(s.secret()));
         const QDateTime until = QDateTime::fromMSecsSinceEpoch(s.expiresAtMs());
         m_expiry->setText(
@@ -278,7 +279,7 @@ void TwoFactorSetupDialog::stepFinished()
                                        "this one on. ")
                                   : QString())
             + tr("Finish by %1, or start again.")
-                  .arg(QLocale().toString(until.time(), QLocale::ShortFormat)));
+                  .arg(until.toString(QStringLiteral("HH:mm"))));
         m_currentCode->clear();
         showStep(Step::Scan);
         m_code->setFocus();
@@ -303,6 +304,7 @@ void TwoFactorSetupDialog::stepFinished()
     case E::Expired:
         m_qr = {};
         m_qrLabel->clear();
+        m_qrLabel->setFixedSize(0, 0);
         m_key->clear();
         m_code->clear();
         m_retry->setText(tr("Start &again"));
@@ -378,6 +380,10 @@ void TwoFactorSetupDialog::showStep(Step step)
         m_pages->setCurrentIndex(3);
         break;
     }
+    // Word-wrapped labels make the height depend on the width, which a window's minimum
+    // size does not follow by itself: fit the window to the page (the QR code is large).
+    if (isVisible())
+        adjustSize();
 }
 
 void TwoFactorSetupDialog::showError(const QString &text)

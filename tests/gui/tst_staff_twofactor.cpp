@@ -165,7 +165,7 @@ private slots:
         // The menu's action opens the dialog, which asks the server at once.
         auto *action = window.findChild<QAction *>(QStringLiteral("twoFactorAction"));
         QVERIFY(action);
-        QVERIFY(action->text().contains(QStringLiteral("Two-step sign-in")));
+        QVERIFY(action->text().remove(QLatin1Char('&')).contains(QStringLiteral("Two-step sign-in")));
         action->trigger();
         QPointer<TwoFactorSetupDialog> dialog = window.findChild<TwoFactorSetupDialog *>();
         QVERIFY(dialog);
@@ -183,6 +183,14 @@ private slots:
         const auto *shown = child<QLabel>(dialog, QStringLiteral("qrCode"));
         QVERIFY(shown);
         QCOMPARE(shown->pixmap().size(), qr.size());
+        // Shown whole: the layout never squeezes it (a cut-off code does not scan).
+        QTRY_COMPARE(shown->size(), qr.size());
+        QVERIFY(shown->isVisible());
+        const auto *keyLabel = child<QLabel>(dialog, QStringLiteral("secretKey"));
+        const QRect qrRect(shown->mapTo(dialog, QPoint()), shown->size());
+        const QRect keyRect(keyLabel->mapTo(dialog, QPoint()), keyLabel->size());
+        QVERIFY2(dialog->rect().contains(qrRect) && !qrRect.intersects(keyRect),
+            "the QR code is cut off or covers the key: the dialog did not grow to fit it");
         const int version = expectedVersion(uri.toUtf8().size());
         QVERIFY(version > 0);
         const int modules = 17 + 4 * version;
