@@ -796,9 +796,10 @@ Status ServerStore::setTwoFactor(
     qint64 userId, const QByteArray &secret, qint64 now, qint64 lastStep)
 {
     return exec(
-        QStringLiteral("INSERT INTO two_factor (user_id, secret, last_step, created_at)"
-                       " VALUES (?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET secret = excluded.secret,"
-                       " last_step = excluded.last_step, created_at = excluded.created_at"),
+        QStringLiteral(
+            "INSERT INTO two_factor (user_id, secret, last_step, created_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET secret = excluded.secret,"
+            " last_step = excluded.last_step, created_at = excluded.created_at"),
         { userId, secret, lastStep, now });
 }
 
@@ -815,10 +816,11 @@ std::optional<ServerStore::PendingTwoFactor> ServerStore::pendingTwoFactor(qint6
 
 Status ServerStore::setPendingTwoFactor(qint64 userId, const PendingTwoFactor &pending)
 {
-    return exec(QStringLiteral("INSERT INTO two_factor_pending (user_id, secret, created_at, expires_at)"
-                               " VALUES (?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET"
-                               " secret = excluded.secret, created_at = excluded.created_at,"
-                               " expires_at = excluded.expires_at"),
+    return exec(
+        QStringLiteral("INSERT INTO two_factor_pending (user_id, secret, created_at, expires_at)"
+                       " VALUES (?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET"
+                       " secret = excluded.secret, created_at = excluded.created_at,"
+                       " expires_at = excluded.expires_at"),
         { userId, pending.secret, pending.createdAt, pending.expiresAt });
 }
 

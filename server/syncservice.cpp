@@ -470,7 +470,8 @@ void SyncService::throttledCodeCheck(ConnectionState &state, const QString &user
         const bool wrong = check(*statePtr);
         const qint64 now = m_clock.nowMs();
         if (wrong) {
-            qCInfo(lcServerAuth) << "wrong two-factor code in a set-up from" << statePtr->peerAddress;
+            qCInfo(lcServerAuth) << "wrong two-factor code in a set-up from"
+                                 << statePtr->peerAddress;
             for (const ImposedLock &lock : m_throttle.failed(attempt, now))
                 auditLock(username, statePtr->device, statePtr->peerAddress, lock, now);
         } else {
@@ -557,8 +558,8 @@ void SyncService::onTwoFactorConfirm(const UserRecord &user, ConnectionState &st
     const QString code = str(frame.two_factor_confirm().code()).left(20);
     const quint64 rid = frame.request_id();
     const QByteArray tokenHash = state.tokenHash;
-    throttledCodeCheck(state, user.username, QStringLiteral("two-factor set-up"), rid, reply,
-        guard, [=, this](ConnectionState &st) {
+    throttledCodeCheck(state, user.username, QStringLiteral("two-factor set-up"), rid, reply, guard,
+        [=, this](ConnectionState &st) {
             const auto session = m_store.sessionByTokenHash(tokenHash);
             TwoFactorEnrolment enrolment(m_store, m_clock);
             const TwoFactorEnrolment::Confirmed confirmed

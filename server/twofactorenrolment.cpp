@@ -39,12 +39,14 @@ TwoFactorEnrolment::Started TwoFactorEnrolment::start(
             return out;
         }
     }
-    const ServerStore::PendingTwoFactor pending { Totp::newSecret(), now, now + kPendingLifetimeMs };
+    const ServerStore::PendingTwoFactor pending { Totp::newSecret(), now,
+        now + kPendingLifetimeMs };
     ServerStore::Transaction tx(m_store);
     Status s = m_store.setPendingTwoFactor(user.id, pending);
     if (s)
         s = m_store.audit(user.username, device, QStringLiteral("user-2fa-setup"), user.username,
-            out.replacesExisting ? QStringLiteral("started (replacing)") : QStringLiteral("started"),
+            out.replacesExisting ? QStringLiteral("started (replacing)")
+                                 : QStringLiteral("started"),
             now);
     if (s)
         s = tx.commit();

@@ -59,8 +59,8 @@ public:
     // `currentCode`: a code of the account's present second factor (needed only when it has one).
     Started start(const UserRecord &user, const QString &currentCode, const QString &device);
     // `keepSessionId`: the session the request came on, which stays signed in.
-    Confirmed confirm(const UserRecord &user, qint64 keepSessionId, const QString &code,
-        const QString &device);
+    Confirmed confirm(
+        const UserRecord &user, qint64 keepSessionId, const QString &code, const QString &device);
 
 private:
     ServerStore &m_store;

@@ -118,7 +118,8 @@ void TwoFactorSetup::onReply(const wire::Frame &reply)
         return;
     }
     if (!reply.has_error()) {
-        fail(Error::Refused, QStringLiteral("the server sent an answer this app does not understand"));
+        fail(Error::Refused,
+            QStringLiteral("the server sent an answer this app does not understand"));
         return;
     }
     const wire::Error &e = reply.error();

@@ -1,10 +1,10 @@
 #include "staffwindow.h"
 
-#include "logging.h"
 #include "capturepage.h"
 #include "conflictdialog.h"
 #include "fingerprintwarning.h"
 #include "journalpage.h"
+#include "logging.h"
 #include "mediapage.h"
 #include "observationeditor.h"
 #include "observationpage.h"
@@ -12,10 +12,10 @@
 #include "rosterpage.h"
 #include "rostersummary.h"
 #include "staffsettings.h"
-#include "trackingpage.h"
 #include "syncstatuswidget.h"
-#include "twofactorsetupdialog.h"
 #include "touch.h"
+#include "trackingpage.h"
+#include "twofactorsetupdialog.h"
 
 #include <QAbstractButton>
 #include <QAction>

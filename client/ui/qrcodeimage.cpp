@@ -17,8 +17,8 @@ QrCodeImage QrCodeImage::encode(const QString &text)
     // Byte mode throughout (QRcode_encodeData), so the version follows from the length alone;
     // level M survives a smudged screen or a glare spot (15% of the code).
     const std::unique_ptr<QRcode, decltype(&QRcode_free)> code(
-        QRcode_encodeData(int(bytes.size()), reinterpret_cast<const unsigned char *>(bytes.constData()),
-            0, QR_ECLEVEL_M),
+        QRcode_encodeData(int(bytes.size()),
+            reinterpret_cast<const unsigned char *>(bytes.constData()), 0, QR_ECLEVEL_M),
         &QRcode_free);
     if (!code || code->width <= 0)
         return out;

@@ -26,8 +26,8 @@ QLineEdit *codeField(QWidget *parent, const QString &name, const QString &access
     e->setAccessibleName(accessible);
     e->setPlaceholderText(TwoFactorSetupDialog::tr("6 digits"));
     e->setInputMethodHints(Qt::ImhDigitsOnly | Qt::ImhSensitiveData | Qt::ImhNoPredictiveText);
-    e->setValidator(new QRegularExpressionValidator(
-        QRegularExpression(QStringLiteral("[0-9 ]{0,8}")), e));
+    e->setValidator(
+        new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[0-9 ]{0,8}")), e));
     e->setMaxLength(8);
     QFont f = e->font();
     f.setPointSizeF(f.pointSizeF() * 1.4);
@@ -116,8 +116,8 @@ TwoFactorSetupDialog::TwoFactorSetupDialog(
     mono.setBold(true);
     m_key->setFont(mono);
     sl->addWidget(m_key);
-    sl->addWidget(wrapped(tr("<b>2.</b> Type the 6-digit code the app now shows for Acorn:"),
-        scan));
+    sl->addWidget(
+        wrapped(tr("<b>2.</b> Type the 6-digit code the app now shows for Acorn:"), scan));
     auto *row = new QHBoxLayout;
     row->addWidget(m_code, 1);
     m_confirm->setObjectName(QStringLiteral("confirmButton"));
@@ -168,8 +168,8 @@ TwoFactorSetupDialog::TwoFactorSetupDialog(
     layout->addWidget(m_error);
     layout->addWidget(buttons);
 
-    connect(m_setup, &client::TwoFactorSetup::stepFinished, this,
-        &TwoFactorSetupDialog::stepFinished);
+    connect(
+        m_setup, &client::TwoFactorSetup::stepFinished, this, &TwoFactorSetupDialog::stepFinished);
     connect(m_confirm, &QPushButton::clicked, this, &TwoFactorSetupDialog::confirmCode);
     connect(m_code, &QLineEdit::returnPressed, this, &TwoFactorSetupDialog::confirmCode);
     connect(m_continue, &QPushButton::clicked, this, [this] {
@@ -182,9 +182,8 @@ TwoFactorSetupDialog::TwoFactorSetupDialog(
     });
     connect(m_currentCode, &QLineEdit::returnPressed, m_continue, &QPushButton::click);
     connect(m_retry, &QPushButton::clicked, this, [this] { begin(); });
-    connect(m_close, &QPushButton::clicked, this, [this] {
-        m_step == Step::Done ? accept() : reject();
-    });
+    connect(m_close, &QPushButton::clicked, this,
+        [this] { m_step == Step::Done ? accept() : reject(); });
     makeTouchFriendly(this);
     setMinimumWidth(millimetres(this, 120));
     begin();
@@ -230,7 +229,7 @@ void TwoFactorSetupDialog::confirmCode()
     const QString code = m_code->text().remove(u' ');
     if (code.size() != m_setup->digits()) {
         showError(tr("Type the %1 digits your authenticator app shows for Acorn.")
-                .arg(m_setup->digits()));
+                      .arg(m_setup->digits()));
         m_code->setFocus();
         return;
     }
@@ -251,9 +250,9 @@ void TwoFactorSetupDialog::stepFinished()
                 tr("<b>Two-step sign-in is on.</b><br>From now on you sign in with your password "
                    "and the 6-digit code from your authenticator app.")
                 + (ended > 0 ? QStringLiteral("<br><br>")
-                        + tr("You were signed out on %n other device(s): sign in there again "
-                             "with your password and a code.",
-                            nullptr, ended)
+                            + tr("You were signed out on %n other device(s): sign in there again "
+                                 "with your password and a code.",
+                                nullptr, ended)
                              : QString()));
             m_currentCode->clear();
             m_code->clear();
@@ -278,8 +277,7 @@ void TwoFactorSetupDialog::stepFinished()
             (s.replacesExisting() ? tr("Your present authenticator keeps working until you turn "
                                        "this one on. ")
                                   : QString())
-            + tr("Finish by %1, or start again.")
-                  .arg(until.toString(QStringLiteral("HH:mm"))));
+            + tr("Finish by %1, or start again.").arg(until.toString(QStringLiteral("HH:mm"))));
         m_currentCode->clear();
         showStep(Step::Scan);
         m_code->setFocus();
@@ -396,8 +394,8 @@ void TwoFactorSetupDialog::setBusy(bool busy, const QString &what)
 {
     m_status->setText(busy ? what : QString());
     m_status->setVisible(busy);
-    for (QWidget *w : std::initializer_list<QWidget *> { m_currentCode, m_continue, m_code,
-             m_confirm, m_retry })
+    for (QWidget *w :
+        std::initializer_list<QWidget *> { m_currentCode, m_continue, m_code, m_confirm, m_retry })
         w->setEnabled(!busy);
 }
 

@@ -37,8 +37,8 @@ public:
 
     // `store` and `signIn` as client::TwoFactorSetup takes them (the profile's store, the
     // session token). The set-up starts at once.
-    TwoFactorSetupDialog(client::ClientStore &store, client::SyncOptions signIn,
-        QWidget *parent = nullptr);
+    TwoFactorSetupDialog(
+        client::ClientStore &store, client::SyncOptions signIn, QWidget *parent = nullptr);
     ~TwoFactorSetupDialog() override;
 
     Step step() const { return m_step; }

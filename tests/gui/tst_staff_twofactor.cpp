@@ -41,8 +41,8 @@ const QString kAlexPassword = QStringLiteral("alex's password 3");
 
 // ISO/IEC 18004 table 7: the bytes a QR code holds in byte mode at error correction level M,
 // versions 1 to 15. The smallest version that holds a text is the one libqrencode must pick.
-constexpr int kByteCapacityM[] = { 14, 26, 42, 62, 84, 106, 122, 152, 180, 213, 251, 287, 331,
-    362, 412 };
+constexpr int kByteCapacityM[]
+    = { 14, 26, 42, 62, 84, 106, 122, 152, 180, 213, 251, 287, 331, 362, 412 };
 
 int expectedVersion(qsizetype bytes)
 {
@@ -58,8 +58,8 @@ int expectedVersion(qsizetype bytes)
 bool darkAt(const QImage &img, int moduleSize, int x, int y)
 {
     const int q = ui::QrCodeImage::kQuietZoneModules;
-    const QColor c = img.pixelColor((x + q) * moduleSize + moduleSize / 2,
-        (y + q) * moduleSize + moduleSize / 2);
+    const QColor c = img.pixelColor(
+        (x + q) * moduleSize + moduleSize / 2, (y + q) * moduleSize + moduleSize / 2);
     return c.lightness() < 128;
 }
 
@@ -118,13 +118,14 @@ class TestStaffTwoFactor : public QObject
     static QString wrongCode(const TwoFactorSetupDialog &d)
     {
         for (int i = 0;; ++i) {
-            const QString guess = QStringLiteral("%1").arg(i * 7919 % 1000000, 6, 10, QLatin1Char('0'));
+            const QString guess
+                = QStringLiteral("%1").arg(i * 7919 % 1000000, 6, 10, QLatin1Char('0'));
             if (guess != codeFor(d) && guess != codeFor(d, -1) && guess != codeFor(d, 1))
                 return guess;
         }
     }
-    static void typeCode(TwoFactorSetupDialog &d, const QString &field, const QString &button,
-        const QString &code)
+    static void typeCode(
+        TwoFactorSetupDialog &d, const QString &field, const QString &button, const QString &code)
     {
         auto *edit = child<QLineEdit>(&d, field);
         QVERIFY(edit);
@@ -165,7 +166,8 @@ private slots:
         // The menu's action opens the dialog, which asks the server at once.
         auto *action = window.findChild<QAction *>(QStringLiteral("twoFactorAction"));
         QVERIFY(action);
-        QVERIFY(action->text().remove(QLatin1Char('&')).contains(QStringLiteral("Two-step sign-in")));
+        QVERIFY(
+            action->text().remove(QLatin1Char('&')).contains(QStringLiteral("Two-step sign-in")));
         action->trigger();
         QPointer<TwoFactorSetupDialog> dialog = window.findChild<TwoFactorSetupDialog *>();
         QVERIFY(dialog);
@@ -204,11 +206,13 @@ private slots:
                     || x >= qr.width() - 4 * moduleSize || y >= qr.height() - 4 * moduleSize;
                 if (inQuietZone)
                     QVERIFY2(qr.pixelColor(x, y).lightness() > 200,
-                        qPrintable(QStringLiteral("dark pixel in the quiet zone at %1,%2").arg(x).arg(y)));
+                        qPrintable(
+                            QStringLiteral("dark pixel in the quiet zone at %1,%2").arg(x).arg(y)));
             }
         }
         // Finder patterns: a dark 7x7 ring, a light ring, a dark 3x3 centre; light separators.
-        for (const QPoint corner : { QPoint(0, 0), QPoint(modules - 7, 0), QPoint(0, modules - 7) }) {
+        for (const QPoint corner :
+            { QPoint(0, 0), QPoint(modules - 7, 0), QPoint(0, modules - 7) }) {
             for (int dy = 0; dy < 7; ++dy) {
                 for (int dx = 0; dx < 7; ++dx) {
                     const int ring = std::max(std::abs(dx - 3), std::abs(dy - 3));
@@ -236,7 +240,8 @@ private slots:
         typeCode(*dialog, QStringLiteral("confirmCode"), QStringLiteral("confirmButton"),
             QStringLiteral("123"));
         QVERIFY(!dialog->isBusy());
-        QVERIFY2(dialog->errorText().contains(QStringLiteral("6 digits")), qPrintable(dialog->errorText()));
+        QVERIFY2(dialog->errorText().contains(QStringLiteral("6 digits")),
+            qPrintable(dialog->errorText()));
 
         // A wrong code: a clear error, the same key stays.
         typeCode(*dialog, QStringLiteral("confirmCode"), QStringLiteral("confirmButton"),
@@ -277,7 +282,8 @@ private slots:
         typeCode(*again, QStringLiteral("currentCode"), QStringLiteral("continueButton"),
             QStringLiteral("000000") == next ? QStringLiteral("111111") : QStringLiteral("000000"));
         QVERIFY(waitIdle(again));
-        QVERIFY2(again->errorText().contains(QStringLiteral("not right")), qPrintable(again->errorText()));
+        QVERIFY2(again->errorText().contains(QStringLiteral("not right")),
+            qPrintable(again->errorText()));
         QCOMPARE(again->step(), Step::CurrentCode);
         typeCode(*again, QStringLiteral("currentCode"), QStringLiteral("continueButton"), next);
         QVERIFY(waitIdle(again));
@@ -290,7 +296,8 @@ private slots:
 
     void offlineAndRefusedAreToldApart()
     {
-        auto scratch = client::ClientStore::open(m_server.scratch() + QStringLiteral("/offline.db"));
+        auto scratch
+            = client::ClientStore::open(m_server.scratch() + QStringLiteral("/offline.db"));
         QVERIFY(scratch.ok());
         // A port nothing listens on.
         QTcpServer closed;
@@ -309,7 +316,8 @@ private slots:
         // A parent, at a school that has not switched two-factor sign-in on for parents.
         const QByteArray token = signIn(QStringLiteral("alex.brown"), kAlexPassword);
         QVERIFY(!token.isEmpty());
-        TwoFactorSetupDialog refused(*scratch.value(), options(QStringLiteral("alex.brown"), token));
+        TwoFactorSetupDialog refused(
+            *scratch.value(), options(QStringLiteral("alex.brown"), token));
         QVERIFY(waitIdle(&refused));
         QCOMPARE(refused.step(), Step::Failed);
         QVERIFY2(refused.errorText().contains(QStringLiteral("refused"))

@@ -223,8 +223,8 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         m_clock = std::make_unique<ManualClock>(at(2026, 10, 5, 9)); // Autumn 1, week 5
-        auto store = acorn::fixture::openTestSchool(
-            m_dir.filePath(QStringLiteral("server.db")), *m_clock);
+        auto store
+            = acorn::fixture::openTestSchool(m_dir.filePath(QStringLiteral("server.db")), *m_clock);
         QVERIFY2(store.ok(), qPrintable(store.error()));
         m_store = std::move(store).value();
         m_media = std::make_unique<MediaStore>(m_dir.filePath(QStringLiteral("media")));

@@ -119,7 +119,8 @@ class TestTwoFactorSetupOverTls : public QObject
             return {};
         const QByteArray secret
             = fromBase32(QString::fromStdString(started.two_factor_setup_reply().secret_base32()));
-        return confirm(name, codeNow(secret)).has_two_factor_confirm_reply() ? secret : QByteArray();
+        return confirm(name, codeNow(secret)).has_two_factor_confirm_reply() ? secret
+                                                                             : QByteArray();
     }
 
 private slots:
@@ -197,7 +198,8 @@ private slots:
         const QUrlQuery query(uri);
         QCOMPARE(query.queryItemValue(QStringLiteral("secret")),
             QString::fromStdString(r.secret_base32()));
-        QCOMPARE(query.queryItemValue(QStringLiteral("issuer")), QStringLiteral("Acorn Test Primary"));
+        QCOMPARE(
+            query.queryItemValue(QStringLiteral("issuer")), QStringLiteral("Acorn Test Primary"));
         const QByteArray secret = fromBase32(QString::fromStdString(r.secret_base32()));
         QCOMPARE(secret.size(), Totp::kSecretBytes);
 
@@ -217,17 +219,19 @@ private slots:
         QCOMPARE(done.two_factor_confirm_reply().sessions_ended(), 3u); // office + 2 sign-ins
         QVERIFY(device(tablet).pull().has_pull_reply());
         QVERIFY(isError(device(office).pull(), wire::Error::UNAUTHENTICATED));
-        for (const SessionRecord &s : m_store->sessionsOfUser(
-                 m_store->userByUsername(QStringLiteral("nina.nursery"))->id)) {
+        for (const SessionRecord &s :
+            m_store->sessionsOfUser(m_store->userByUsername(QStringLiteral("nina.nursery"))->id)) {
             if (s.revokedAt)
-                QCOMPARE(s.endReason, QStringLiteral("two-factor sign-in set up on another device"));
+                QCOMPARE(
+                    s.endReason, QStringLiteral("two-factor sign-in set up on another device"));
         }
 
         // The confirming code is used up: it cannot also sign in, in the same step.
         const wire::Frame replay = signIn(QStringLiteral("nina.nursery"), code);
         QVERIFY2(isError(replay, wire::Error::AUTH_FAILED), qPrintable(describe(replay)));
         // Without a code: asked for one.
-        QVERIFY(isError(signIn(QStringLiteral("nina.nursery")), wire::Error::SECOND_FACTOR_REQUIRED));
+        QVERIFY(
+            isError(signIn(QStringLiteral("nina.nursery")), wire::Error::SECOND_FACTOR_REQUIRED));
         // The next step's code signs in.
         m_clock->advanceMs(kStepMs);
         const wire::Frame next = signIn(QStringLiteral("nina.nursery"), codeNow(secret));
@@ -238,8 +242,11 @@ private slots:
 
         // Audited, without the secret.
         QCOMPARE(audit(QStringLiteral("user-2fa-setup"), QStringLiteral("started")).size(), 1);
-        QCOMPARE(audit(QStringLiteral("user-2fa-setup"), QStringLiteral("failure: wrong code")).size(), 1);
-        const auto enrolled = audit(QStringLiteral("user-2fa"), QStringLiteral("enrolled by the user"));
+        QCOMPARE(
+            audit(QStringLiteral("user-2fa-setup"), QStringLiteral("failure: wrong code")).size(),
+            1);
+        const auto enrolled
+            = audit(QStringLiteral("user-2fa"), QStringLiteral("enrolled by the user"));
         QCOMPARE(enrolled.size(), 1);
         QCOMPARE(enrolled.first().actor, QStringLiteral("nina.nursery"));
         QCOMPARE(enrolled.first().target, QStringLiteral("nina.nursery"));
@@ -279,7 +286,8 @@ private slots:
         const wire::Frame refused = setup(phone);
         QVERIFY2(isError(refused, wire::Error::FORBIDDEN), qPrintable(describe(refused)));
         QVERIFY(refused.error().message().find("parents") != std::string::npos);
-        QVERIFY(!m_store->pendingTwoFactor(m_store->userByUsername(QStringLiteral("alex.brown"))->id));
+        QVERIFY(
+            !m_store->pendingTwoFactor(m_store->userByUsername(QStringLiteral("alex.brown"))->id));
 
         const TwoFactorAdmin admin(*m_store, *m_clock);
         QVERIFY(admin.setParentsAllowed(true, QStringLiteral("admin:test")));
@@ -311,7 +319,9 @@ private slots:
         // A wrong code: refused, counted as a failed sign-in, nothing pending.
         const wire::Frame wrong = setup(tablet, wrongCode(old));
         QVERIFY2(isError(wrong, wire::Error::AUTH_FAILED), qPrintable(describe(wrong)));
-        QCOMPARE(audit(QStringLiteral("user-2fa-setup"), QStringLiteral("failure: current code")).size(), 1);
+        QCOMPARE(
+            audit(QStringLiteral("user-2fa-setup"), QStringLiteral("failure: current code")).size(),
+            1);
         const qint64 lee = m_store->userByUsername(QStringLiteral("lee.lead"))->id;
         QVERIFY(!m_store->pendingTwoFactor(lee));
 
@@ -333,10 +343,14 @@ private slots:
         const wire::Frame done = confirm(tablet, codeNow(fresh));
         QVERIFY2(done.has_two_factor_confirm_reply(), qPrintable(describe(done)));
         m_clock->advanceMs(kStepMs);
-        QVERIFY(isError(signIn(QStringLiteral("lee.lead"), codeNow(old)), wire::Error::AUTH_FAILED));
+        QVERIFY(
+            isError(signIn(QStringLiteral("lee.lead"), codeNow(old)), wire::Error::AUTH_FAILED));
         QVERIFY(signIn(QStringLiteral("lee.lead"), codeNow(fresh)).has_login_reply());
-        QCOMPARE(audit(QStringLiteral("user-2fa"), QStringLiteral("replaced by the user")).size(), 1);
-        QCOMPARE(audit(QStringLiteral("user-2fa-setup"), QStringLiteral("started (replacing)")).size(), 1);
+        QCOMPARE(
+            audit(QStringLiteral("user-2fa"), QStringLiteral("replaced by the user")).size(), 1);
+        QCOMPARE(
+            audit(QStringLiteral("user-2fa-setup"), QStringLiteral("started (replacing)")).size(),
+            1);
     }
 
     void pendingSecretsExpire()

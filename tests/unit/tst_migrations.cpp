@@ -117,8 +117,9 @@ private slots:
         for (int step = 1; step <= 4; ++step)
             v4 += server::schema::migrationStep(step, server::SqlDialect::Sqlite);
         v4 << QStringLiteral("INSERT INTO meta (key, value) VALUES ('schema_version', '4')")
-           << QStringLiteral("INSERT INTO users (id, username, display_name, role, state, created_at)"
-                             " VALUES (1, 'lee.lead', 'Lee', 'lead', 'active', 1)")
+           << QStringLiteral(
+                  "INSERT INTO users (id, username, display_name, role, state, created_at)"
+                  " VALUES (1, 'lee.lead', 'Lee', 'lead', 'active', 1)")
            << QStringLiteral("INSERT INTO two_factor (user_id, secret, last_step, created_at)"
                              " VALUES (1, X'0102030405', 77, 1)");
         rawExec(path, v4);
