@@ -169,11 +169,26 @@ QStringList version4()
     };
 }
 
+// Version 5 (issue 7): two-factor set-up from the user's own device (the staff app's QR code).
+// two_factor_pending: a secret made for an account that asked to set up (or replace) its
+// second factor and has not yet proved, with a code from the authenticator app, that the app
+// holds it. One per account: a new request replaces it, confirming moves it to two_factor,
+// and after expires_at it is refused (and replaced by the next request).
+QStringList version5()
+{
+    return {
+        QStringLiteral("CREATE TABLE two_factor_pending ("
+                       " user_id INTEGER PRIMARY KEY REFERENCES users(id),"
+                       " secret BLOB NOT NULL, created_at INTEGER NOT NULL,"
+                       " expires_at INTEGER NOT NULL)"),
+    };
+}
+
 } // namespace
 
 int latestVersion()
 {
-    return 4;
+    return 5;
 }
 
 namespace {
@@ -188,6 +203,8 @@ QStringList portableStep(int to)
         return version3();
     case 4:
         return version4();
+    case 5:
+        return version5();
     default:
         return {};
     }

@@ -71,7 +71,9 @@ admin commands:
   user enable USERNAME          switch an account back on
   user 2fa USERNAME             set up two-factor sign-in (TOTP): prints the otpauth://
                                 URI for the user's authenticator app; ends the account's
-                                sessions; run again for a new secret
+                                sessions; run again for a new secret. Staff can also set
+                                it up themselves: the staff app's Menu > Two-step
+                                sign-in... shows a QR code to scan
   user 2fa-reset USERNAME       remove two-factor sign-in (e.g. a lost phone)
   two-factor-parents [on|off]   whether parent accounts may be set up with 2FA (off by
                                 default); without a word, shows the setting
@@ -514,7 +516,13 @@ int cmdAdmin(const Args &a)
                                                        : twoFactor.reset(rest[1], actor);
         if (!r)
             return fail(r.error());
-        printJson(r.value());
+        QJsonObject shown = r.value();
+        if (shown.contains(QStringLiteral("otpauth_uri")))
+            shown.insert(QStringLiteral("how_to_scan"),
+                QStringLiteral("show the URI as a QR code for the authenticator app: qrencode -t "
+                               "ansiutf8 'URI'. Staff can instead set it up themselves, with a QR "
+                               "code on screen: staff app, Menu > Two-step sign-in..."));
+        printJson(shown);
         return kExitOk;
     }
     if (cmd == QLatin1String("two-factor-parents")) {

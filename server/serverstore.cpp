@@ -690,6 +690,18 @@ Status ServerStore::endSessionsOfUser(qint64 userId, qint64 now, const QString &
                 {now, reason, userId});
 }
 
+Result<int> ServerStore::endOtherSessionsOfUser(
+    qint64 userId, qint64 keepSessionId, qint64 now, const QString &reason)
+{
+    bool ok = false;
+    QSqlQuery q = run(QStringLiteral("UPDATE sessions SET revoked_at = ?, end_reason = ?"
+                                     " WHERE user_id = ? AND id != ? AND revoked_at IS NULL"),
+        { now, reason, userId, keepSessionId }, &ok);
+    if (!ok)
+        return Result<int>::failure(lastError());
+    return q.numRowsAffected();
+}
+
 QList<SessionRecord> ServerStore::sessionsOfUser(qint64 userId)
 {
     QList<SessionRecord> out;
@@ -780,13 +792,41 @@ std::optional<ServerStore::TwoFactorRecord> ServerStore::twoFactor(qint64 userId
         q.value(2).toLongLong() };
 }
 
-Status ServerStore::setTwoFactor(qint64 userId, const QByteArray &secret, qint64 now)
+Status ServerStore::setTwoFactor(
+    qint64 userId, const QByteArray &secret, qint64 now, qint64 lastStep)
 {
     return exec(
-        QStringLiteral("INSERT INTO two_factor (user_id, secret, last_step, created_at)"
-                       " VALUES (?, ?, 0, ?) ON CONFLICT(user_id) DO UPDATE SET secret = excluded.secret,"
-                       " last_step = excluded.last_step, created_at = excluded.created_at"),
-        { userId, secret, now });
+        QStringLiteral(
+            "INSERT INTO two_factor (user_id, secret, last_step, created_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET secret = excluded.secret,"
+            " last_step = excluded.last_step, created_at = excluded.created_at"),
+        { userId, secret, lastStep, now });
+}
+
+std::optional<ServerStore::PendingTwoFactor> ServerStore::pendingTwoFactor(qint64 userId)
+{
+    QSqlQuery q = run(QStringLiteral("SELECT secret, created_at, expires_at FROM two_factor_pending"
+                                     " WHERE user_id = ?"),
+        { userId });
+    if (!q.next())
+        return std::nullopt;
+    return PendingTwoFactor { q.value(0).toByteArray(), q.value(1).toLongLong(),
+        q.value(2).toLongLong() };
+}
+
+Status ServerStore::setPendingTwoFactor(qint64 userId, const PendingTwoFactor &pending)
+{
+    return exec(
+        QStringLiteral("INSERT INTO two_factor_pending (user_id, secret, created_at, expires_at)"
+                       " VALUES (?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET"
+                       " secret = excluded.secret, created_at = excluded.created_at,"
+                       " expires_at = excluded.expires_at"),
+        { userId, pending.secret, pending.createdAt, pending.expiresAt });
+}
+
+Status ServerStore::removePendingTwoFactor(qint64 userId)
+{
+    return exec(QStringLiteral("DELETE FROM two_factor_pending WHERE user_id = ?"), { userId });
 }
 
 Status ServerStore::removeTwoFactor(qint64 userId)

@@ -290,6 +290,9 @@ public:
     // Ends one session or all of a user's, recording why (shown by 'admin sessions').
     Status endSession(qint64 sessionId, qint64 now, const QString &reason);
     Status endSessionsOfUser(qint64 userId, qint64 now, const QString &reason);
+    // Ends every live session of the user but `keepSessionId`; returns how many ended.
+    Result<int> endOtherSessionsOfUser(
+        qint64 userId, qint64 keepSessionId, qint64 now, const QString &reason);
     // Every session of the user, ended ones included, newest first.
     QList<SessionRecord> sessionsOfUser(qint64 userId);
 
@@ -301,9 +304,20 @@ public:
         qint64 createdAt = 0;
     };
     std::optional<TwoFactorRecord> twoFactor(qint64 userId);
-    // Enrols (or re-enrols, with a new secret) an account.
-    Status setTwoFactor(qint64 userId, const QByteArray &secret, qint64 now);
+    // Enrols (or re-enrols, with a new secret) an account; codes of steps up to `lastStep`
+    // are refused (the step of the code that confirmed a self-enrolment).
+    Status setTwoFactor(qint64 userId, const QByteArray &secret, qint64 now, qint64 lastStep = 0);
     Status removeTwoFactor(qint64 userId);
+    // A secret the user asked for from their device, waiting to be confirmed with a code.
+    struct PendingTwoFactor
+    {
+        QByteArray secret;
+        qint64 createdAt = 0;
+        qint64 expiresAt = 0;
+    };
+    std::optional<PendingTwoFactor> pendingTwoFactor(qint64 userId);
+    Status setPendingTwoFactor(qint64 userId, const PendingTwoFactor &pending);
+    Status removePendingTwoFactor(qint64 userId);
     // Records `step` as used, unless that step or a later one was used already: true when
     // this call consumed it. One statement, so two connections racing with one code
     // cannot both win.

@@ -9,6 +9,7 @@
 #include "serverstore.h"
 #include "timeutil.h"
 #include "totp.h"
+#include "twofactorenrolment.h"
 
 #include <QFutureWatcher>
 #include <QMessageAuthenticationCode>
@@ -263,6 +264,12 @@ void SyncService::handle(ConnectionState &state, const wire::Frame &frame, const
     case wire::Frame::kJournalViews:
         onJournalViews(*user, state, frame, reply);
         return;
+    case wire::Frame::kTwoFactorSetup:
+        onTwoFactorSetup(*user, state, frame, reply, guard);
+        return;
+    case wire::Frame::kTwoFactorConfirm:
+        onTwoFactorConfirm(*user, state, frame, reply, guard);
+        return;
     default:
         reply(errorFrame(rid, wire::Error::UNSUPPORTED, QStringLiteral("this server does not understand that request")));
         return;
@@ -442,6 +449,134 @@ void SyncService::verifyLogin(ConnectionState *statePtr, QObject *guard,
         }
         return v;
     }));
+}
+
+// ------------------------------------------------------------------ two-factor set-up
+
+void SyncService::throttledCodeCheck(ConnectionState &state, const QString &username,
+    const QString &how, quint64 rid, const Reply &reply, QObject *guard,
+    const std::function<bool(ConnectionState &)> &check)
+{
+    const LoginAttempt attempt = m_throttle.begin(username, state.peerAddress, m_clock.nowMs());
+    if (!attempt.allowed) {
+        refuseThrottled(state, username, how, attempt, reply, rid);
+        return;
+    }
+    state.loginInProgress = true;
+    ConnectionState *statePtr = &state;
+    // afterThrottleDelay runs this only while the connection (and so *statePtr) lives.
+    afterThrottleDelay(attempt, guard, [=, this] {
+        statePtr->loginInProgress = false;
+        const bool wrong = check(*statePtr);
+        const qint64 now = m_clock.nowMs();
+        if (wrong) {
+            qCInfo(lcServerAuth) << "wrong two-factor code in a set-up from"
+                                 << statePtr->peerAddress;
+            for (const ImposedLock &lock : m_throttle.failed(attempt, now))
+                auditLock(username, statePtr->device, statePtr->peerAddress, lock, now);
+        } else {
+            m_throttle.succeeded(attempt);
+        }
+    });
+}
+
+namespace {
+// The answer to a two-factor set-up step that did not succeed: what happened and what to do.
+wire::Frame twoFactorRefusal(quint64 rid, TwoFactorEnrolment::Outcome outcome, bool confirming)
+{
+    using O = TwoFactorEnrolment::Outcome;
+    switch (outcome) {
+    case O::NotAllowed:
+        return errorFrame(rid, wire::Error::FORBIDDEN,
+            QStringLiteral("two-factor sign-in is not switched on for parents at this school: "
+                           "ask the school if you would like it"));
+    case O::CodeNeeded:
+        return errorFrame(rid, wire::Error::SECOND_FACTOR_REQUIRED,
+            QStringLiteral("this account already signs in with a code from an authenticator "
+                           "app: enter its current code to replace it, or ask the school's "
+                           "admin to reset two-factor sign-in (for a lost phone)"));
+    case O::WrongCode:
+        return errorFrame(rid, wire::Error::AUTH_FAILED,
+            confirming ? QStringLiteral("that code is not right: type the 6 digits your "
+                                        "authenticator app shows now for this account")
+                       : QStringLiteral("that code of your present authenticator app is not "
+                                        "right or was used already: wait for the next code "
+                                        "and try again"));
+    case O::NoPending:
+        return errorFrame(rid, wire::Error::NOT_FOUND,
+            QStringLiteral("there is no two-factor set-up in progress: start it again"));
+    case O::Expired:
+        return errorFrame(rid, wire::Error::CODE_EXPIRED,
+            QStringLiteral("the set-up waited more than %1 minutes: start again for a new QR code")
+                .arg(TwoFactorEnrolment::kPendingLifetimeMs / 60'000));
+    case O::Done:
+    case O::Failed:
+        break;
+    }
+    return errorFrame(rid, wire::Error::INTERNAL,
+        QStringLiteral("the server could not store the two-factor set-up: nothing was changed, "
+                       "try again later"));
+}
+} // namespace
+
+void SyncService::onTwoFactorSetup(const UserRecord &user, ConnectionState &state,
+    const wire::Frame &frame, const Reply &reply, QObject *guard)
+{
+    const QString currentCode = str(frame.two_factor_setup().current_code()).left(20);
+    const quint64 rid = frame.request_id();
+    auto run = [=, this](ConnectionState &st) {
+        TwoFactorEnrolment enrolment(m_store, m_clock);
+        const TwoFactorEnrolment::Started started = enrolment.start(user, currentCode, st.device);
+        if (started.outcome != TwoFactorEnrolment::Outcome::Done) {
+            reply(twoFactorRefusal(rid, started.outcome, false));
+            return started.outcome == TwoFactorEnrolment::Outcome::WrongCode;
+        }
+        wire::Frame f;
+        f.set_request_id(rid);
+        wire::TwoFactorSetupReply *r = f.mutable_two_factor_setup_reply();
+        r->set_otpauth_uri(started.otpauthUri.toStdString());
+        r->set_secret_base32(Totp::base32(started.secret).toStdString());
+        r->set_digits(Totp::kDigits);
+        r->set_period_seconds(Totp::kStepSeconds);
+        r->set_expires_at_ms(started.expiresAtMs);
+        r->set_replaces_existing(started.replacesExisting);
+        reply(f);
+        return false;
+    };
+    // Only a code is a guess: a first set-up sends none and is not throttled.
+    if (currentCode.trimmed().isEmpty()) {
+        run(state);
+        return;
+    }
+    throttledCodeCheck(
+        state, user.username, QStringLiteral("two-factor set-up"), rid, reply, guard, run);
+}
+
+void SyncService::onTwoFactorConfirm(const UserRecord &user, ConnectionState &state,
+    const wire::Frame &frame, const Reply &reply, QObject *guard)
+{
+    const QString code = str(frame.two_factor_confirm().code()).left(20);
+    const quint64 rid = frame.request_id();
+    const QByteArray tokenHash = state.tokenHash;
+    throttledCodeCheck(state, user.username, QStringLiteral("two-factor set-up"), rid, reply, guard,
+        [=, this](ConnectionState &st) {
+            const auto session = m_store.sessionByTokenHash(tokenHash);
+            TwoFactorEnrolment enrolment(m_store, m_clock);
+            const TwoFactorEnrolment::Confirmed confirmed
+                = enrolment.confirm(user, session ? session->id : 0, code, st.device);
+            if (confirmed.outcome != TwoFactorEnrolment::Outcome::Done) {
+                reply(twoFactorRefusal(rid, confirmed.outcome, true));
+                return confirmed.outcome == TwoFactorEnrolment::Outcome::WrongCode;
+            }
+            qCInfo(lcServerAuth) << "user" << user.id << "set up two-factor sign-in;"
+                                 << confirmed.sessionsEnded << "other sessions ended";
+            wire::Frame f;
+            f.set_request_id(rid);
+            f.mutable_two_factor_confirm_reply()->set_sessions_ended(
+                static_cast<quint32>(confirmed.sessionsEnded));
+            reply(f);
+            return false;
+        });
 }
 
 void SyncService::afterThrottleDelay(const LoginAttempt &attempt, QObject *guard, const std::function<void()> &next)

@@ -131,6 +131,17 @@ private:
     // Staff devices' reports of journals opened: one audit entry per view, once.
     void onJournalViews(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame,
                         const Reply &reply);
+    // Two-factor set-up from the user's own device (TwoFactorEnrolment decides).
+    void onTwoFactorSetup(const UserRecord &user, ConnectionState &state, const wire::Frame &frame,
+        const Reply &reply, QObject *guard);
+    void onTwoFactorConfirm(const UserRecord &user, ConnectionState &state,
+        const wire::Frame &frame, const Reply &reply, QObject *guard);
+    // Runs `check` (which looks at a code the user typed and returns whether it was wrong)
+    // through the sign-in throttle, as a password is: refused during a lock, after the
+    // attempt's delay otherwise, and a wrong code counted as a failed sign-in.
+    void throttledCodeCheck(ConnectionState &state, const QString &username, const QString &how,
+        quint64 rid, const Reply &reply, QObject *guard,
+        const std::function<bool(ConnectionState &)> &check);
     void onAssessmentPush(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame,
                           const Reply &reply);
     wire::AssessmentPushResult pushAssessment(const UserRecord &user, const ConnectionState &state,

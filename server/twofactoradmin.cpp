@@ -16,6 +16,19 @@ bool TwoFactorAdmin::parentsAllowed() const
     return m_store.meta(QLatin1String(kParentsSetting)) == QLatin1String("on");
 }
 
+bool TwoFactorAdmin::mayEnrol(const UserRecord &user) const
+{
+    return user.role != QLatin1String("parent") || parentsAllowed();
+}
+
+QString TwoFactorAdmin::provisioningUri(const UserRecord &user, const QByteArray &secret) const
+{
+    const QString school = m_store.school().value_or(SchoolSettings {}).name;
+    const QString issuer
+        = school.isEmpty() ? QStringLiteral("Acorn") : QStringLiteral("Acorn %1").arg(school);
+    return Totp::provisioningUri(issuer, user.username, secret);
+}
+
 Status TwoFactorAdmin::setParentsAllowed(bool allowed, const QString &actor) const
 {
     const QString value = allowed ? QStringLiteral("on") : QStringLiteral("off");
@@ -35,7 +48,7 @@ Result<QJsonObject> TwoFactorAdmin::enrol(const QString &username, const QString
     if (!user)
         return Result<QJsonObject>::failure(
             QStringLiteral("there is no account '%1'").arg(username));
-    if (user->role == QLatin1String("parent") && !parentsAllowed())
+    if (!mayEnrol(*user))
         return Result<QJsonObject>::failure(
             QStringLiteral("two-factor sign-in is not switched on for parents at this school: run "
                            "'admin two-factor-parents on' first"));
@@ -43,6 +56,8 @@ Result<QJsonObject> TwoFactorAdmin::enrol(const QString &username, const QString
     const qint64 now = m_clock.nowMs();
     ServerStore::Transaction tx(m_store);
     Status s = m_store.setTwoFactor(user->id, secret, now);
+    if (s) // a set-up the user started on a device no longer applies
+        s = m_store.removePendingTwoFactor(user->id);
     if (s)
         s = m_store.endSessionsOfUser(user->id, now, QStringLiteral("two-factor sign-in set up"));
     if (s)
@@ -52,11 +67,8 @@ Result<QJsonObject> TwoFactorAdmin::enrol(const QString &username, const QString
         s = tx.commit();
     if (!s)
         return Result<QJsonObject>::failure(s.error());
-    const QString school = m_store.school().value_or(SchoolSettings {}).name;
-    const QString issuer
-        = school.isEmpty() ? QStringLiteral("Acorn") : QStringLiteral("Acorn %1").arg(school);
     return QJsonObject { { QStringLiteral("username"), user->username },
-        { QStringLiteral("otpauth_uri"), Totp::provisioningUri(issuer, user->username, secret) },
+        { QStringLiteral("otpauth_uri"), provisioningUri(*user, secret) },
         { QStringLiteral("secret"), Totp::base32(secret) },
         { QStringLiteral("digits"), Totp::kDigits },
         { QStringLiteral("period_seconds"), Totp::kStepSeconds } };
@@ -75,6 +87,8 @@ Result<QJsonObject> TwoFactorAdmin::reset(const QString &username, const QString
     const qint64 now = m_clock.nowMs();
     ServerStore::Transaction tx(m_store);
     Status s = m_store.removeTwoFactor(user->id);
+    if (s)
+        s = m_store.removePendingTwoFactor(user->id);
     if (s)
         s = m_store.endSessionsOfUser(user->id, now, QStringLiteral("two-factor sign-in reset"));
     if (s)

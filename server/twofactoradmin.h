@@ -9,6 +9,7 @@ namespace acorn::server {
 
 class Clock;
 class ServerStore;
+struct UserRecord;
 
 // The IT manager's side of two-factor sign-in: enrolling an account (a new TOTP secret,
 // shown once as an otpauth:// URI for an authenticator app), resetting it (a lost phone),
@@ -27,6 +28,12 @@ public:
     Result<QJsonObject> reset(const QString &username, const QString &actor) const;
     // The school setting (meta key two_factor_parents): may parents be enrolled?
     bool parentsAllowed() const;
+    // The rule, for the IT manager's command and for self-enrolment from a device alike:
+    // staff and admin accounts may sign in with a second factor; parents when the school
+    // allows it.
+    bool mayEnrol(const UserRecord &user) const;
+    // The otpauth:// URI of `secret` for this account, issued as "Acorn SCHOOL".
+    QString provisioningUri(const UserRecord &user, const QByteArray &secret) const;
     Status setParentsAllowed(bool allowed, const QString &actor) const;
 
     static constexpr const char *kParentsSetting = "two_factor_parents";

@@ -1,10 +1,10 @@
 #include "staffwindow.h"
 
-#include "logging.h"
 #include "capturepage.h"
 #include "conflictdialog.h"
 #include "fingerprintwarning.h"
 #include "journalpage.h"
+#include "logging.h"
 #include "mediapage.h"
 #include "observationeditor.h"
 #include "observationpage.h"
@@ -12,9 +12,10 @@
 #include "rosterpage.h"
 #include "rostersummary.h"
 #include "staffsettings.h"
-#include "trackingpage.h"
 #include "syncstatuswidget.h"
 #include "touch.h"
+#include "trackingpage.h"
+#include "twofactorsetupdialog.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -127,6 +128,8 @@ StaffWindow::StaffWindow(client::Profile profile, std::unique_ptr<client::Client
         ->setShortcut(Qt::CTRL | Qt::Key_T);
     menu->addAction(tr("Sync &now"), m_scheduler, &client::SyncScheduler::syncNow);
     menu->addAction(tr("&Settings…"), this, &StaffWindow::openSettings);
+    menu->addAction(tr("T&wo-step sign-in…"), this, &StaffWindow::openTwoFactorSetup)
+        ->setObjectName(QStringLiteral("twoFactorAction"));
     menu->addSeparator();
     menu->addAction(tr("Sign &out"), this, &StaffWindow::signOutRequested);
     menu->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
@@ -591,6 +594,14 @@ void StaffWindow::openSettings()
     auto *dialog = new StaffSettingsDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
+}
+
+ui::TwoFactorSetupDialog *StaffWindow::openTwoFactorSetup()
+{
+    auto *dialog = new ui::TwoFactorSetupDialog(*m_store, m_scheduler->signInOptions(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    return dialog;
 }
 
 void StaffWindow::setKeychainNotice(const QString &text)

@@ -17,6 +17,7 @@ class QStackedWidget;
 
 namespace acorn::ui {
 class SyncStatusWidget;
+class TwoFactorSetupDialog;
 }
 
 namespace acorn::staff {
@@ -86,6 +87,9 @@ public:
     Status keepMine(const QString &id);
     Status takeTheirs(const QString &id);
     Status deleteObservation(const QString &id);
+
+    // "Two-step sign-in…": sets up an authenticator app for this account (a QR code).
+    ui::TwoFactorSetupDialog *openTwoFactorSetup();
 
     // Shown under the toolbar while no keychain keeps the session (sign in each time).
     void setKeychainNotice(const QString &text);

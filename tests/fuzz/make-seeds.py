@@ -51,6 +51,9 @@ RELEASE = 'release { class_name: "Reception" through_date: "2026-12-01" }'
 TOKEN = 'token_login { token: "0123456789abcdef0123456789abcdef" device_name: "seed" }'
 ACTIVATE = 'activate { username: "sam.brown" code: "ABCDE-FGHJK-LMNPQ" new_password: "a new password" }'
 LOGOUT = "logout { }"
+TWOFACTOR_SETUP = "two_factor_setup { }"
+TWOFACTOR_REPLACE = 'two_factor_setup { current_code: "123456" }'
+TWOFACTOR_CONFIRM = 'two_factor_confirm { code: "000000" }'
 
 
 def frames(*texts: str) -> bytes:
@@ -62,6 +65,7 @@ def main() -> None:
     write("fuzz_framedecoder", "hello", frame(HELLO))
     write("fuzz_framedecoder", "push", frame(PUSH))
     write("fuzz_framedecoder", "two-frames", frames(HELLO, LOGIN))
+    write("fuzz_framedecoder", "two-factor", frames(TWOFACTOR_SETUP, TWOFACTOR_CONFIRM))
     write("fuzz_framedecoder", "truncated", frame(PULL)[:-1])
     write("fuzz_framedecoder", "oversized", struct.pack(">I", 70000) + b"\x08\x01")
 
@@ -73,6 +77,9 @@ def main() -> None:
     write("fuzz_syncservice", "nursery-push", bytes([3, 0]) + frames(PUSH, PULL))
     write("fuzz_syncservice", "parent-pull", bytes([5, 200]) + frames(PULL, FETCH, PUSH, RELEASE))
     write("fuzz_syncservice", "admin", bytes([7, 0]) + frames(PULL, FETCH, LOGOUT, PULL))
+    write("fuzz_syncservice", "two-factor-setup",
+          bytes([3, 0]) + frames(TWOFACTOR_SETUP, TWOFACTOR_CONFIRM, TWOFACTOR_REPLACE, TWOFACTOR_CONFIRM))
+    write("fuzz_syncservice", "two-factor-parent", bytes([5, 0]) + frames(TWOFACTOR_SETUP, TWOFACTOR_CONFIRM))
 
     # fuzz_schoolimport
     write("fuzz_schoolimport", "school.json",

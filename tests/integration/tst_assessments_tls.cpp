@@ -223,19 +223,10 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         m_clock = std::make_unique<ManualClock>(at(2026, 10, 5, 9)); // Autumn 1, week 5
-        auto store = acorn::fixture::openTestStore(m_dir.filePath(QStringLiteral("server.db")));
+        auto store
+            = acorn::fixture::openTestSchool(m_dir.filePath(QStringLiteral("server.db")), *m_clock);
         QVERIFY2(store.ok(), qPrintable(store.error()));
         m_store = std::move(store).value();
-        SchoolImporter importer(*m_store, *m_clock);
-        auto imported = importer.importJson(acorn::test::smallSchoolJson(), QStringLiteral("test"));
-        QVERIFY2(imported.ok(), qPrintable(imported.error()));
-        for (const UserRecord &u : m_store->users()) {
-            auto h = crypto::hashPassword(QStringLiteral("pass-%1").arg(u.username), { 10, 8, 1 });
-            QVERIFY(h.ok());
-            QVERIFY(m_store->setPassword(u.id, h.value()));
-        }
-        auto dummy = crypto::hashPassword(QStringLiteral("dummy"), { 10, 8, 1 });
-        QVERIFY(m_store->setMeta(QStringLiteral("dummy_password_hash"), dummy.value()));
         m_media = std::make_unique<MediaStore>(m_dir.filePath(QStringLiteral("media")));
         QVERIFY(m_media->ensureLayout());
         m_service = std::make_unique<SyncService>(*m_store, *m_media, *m_clock);

@@ -291,6 +291,10 @@ private slots:
         const QUrl uri(shown[QStringLiteral("otpauth_uri")].toString());
         QCOMPARE(uri.scheme(), QStringLiteral("otpauth"));
         QCOMPARE(uri.path(QUrl::FullyDecoded), QStringLiteral("/Acorn Test Primary:nina.nursery"));
+        // ... and says where else it can be scanned from.
+        QVERIFY2(shown[QStringLiteral("how_to_scan")].toString().contains(
+                     QStringLiteral("staff app, Menu > Two-step sign-in")),
+            enrolled.out.constData());
         QByteArray secret;
         {
             auto store = ServerStore::openSqlite(DataDir(m_server.dataDir()).databasePath(), false);

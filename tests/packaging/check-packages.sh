@@ -90,6 +90,8 @@ for app in staff viewer; do
     recs=$(dpkg-deb --field "$(deb_of "acorn-$app")" Recommends)
     [[ $deps == *libqt6widgets6* ]] || fail "acorn-$app: Depends lacks libqt6widgets6: $deps"
     [[ $recs == *gnome-keyring* ]] || fail "acorn-$app: Recommends lacks a Secret Service: $recs"
+    # The staff app's two-step sign-in set-up draws a QR code with libqrencode.
+    [[ $app != staff || $deps == *libqrencode4* ]] || fail "acorn-$app: Depends lacks libqrencode4: $deps"
 done
 
 # The server package: maintainer scripts, conffile, no file of another package.

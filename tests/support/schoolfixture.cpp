@@ -6,6 +6,7 @@
 #include "schoolimporter.h"
 #include "sessionlifetimes.h"
 #include "testdatabase.h"
+#include "testserver.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -583,6 +584,30 @@ Result<std::unique_ptr<server::ServerStore>> openTestStore(const QString &sqlite
     if (!where)
         return Result<std::unique_ptr<server::ServerStore>>::failure(where.error());
     return server::ServerStore::open(where.value(), true);
+}
+
+Result<std::unique_ptr<server::ServerStore>> openTestSchool(
+    const QString &sqlitePath, const server::Clock &clock)
+{
+    using R = Result<std::unique_ptr<server::ServerStore>>;
+    auto opened = openTestStore(sqlitePath);
+    if (!opened)
+        return opened;
+    std::unique_ptr<server::ServerStore> store = std::move(opened).value();
+    server::SchoolImporter importer(*store, clock);
+    if (auto imported = importer.importJson(test::smallSchoolJson(), QStringLiteral("test"));
+        !imported)
+        return R::failure(imported.error());
+    const crypto::ScryptParams cheap { 10, 8, 1 };
+    for (const server::UserRecord &u : store->users()) {
+        auto h = crypto::hashPassword(QStringLiteral("pass-%1").arg(u.username), cheap);
+        if (!h || !store->setPassword(u.id, h.value()))
+            return R::failure(QStringLiteral("cannot set the password of %1").arg(u.username));
+    }
+    auto dummy = crypto::hashPassword(QStringLiteral("dummy"), cheap);
+    if (!dummy || !store->setMeta(QStringLiteral("dummy_password_hash"), dummy.value()))
+        return R::failure(QStringLiteral("cannot store the dummy password hash"));
+    return store;
 }
 
 ServerHarness::ServerHarness(qint64 startMs)

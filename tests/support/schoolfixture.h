@@ -36,6 +36,12 @@ namespace acorn::fixture {
 // A new school store for a test: a SQLite file at `sqlitePath`, or, in the suites' PostgreSQL
 // runs (tests/support/testdatabase.h), a fresh PostgreSQL database.
 Result<std::unique_ptr<server::ServerStore>> openTestStore(const QString &sqlitePath);
+// openTestStore() holding the small school (test::smallSchoolJson), every account with the
+// password "pass-USERNAME" hashed with the cheapest scrypt parameters ({10, 8, 1}; give the
+// SyncService the same, so that no hash is replaced at sign-in), and a dummy hash for
+// unknown usernames.
+Result<std::unique_ptr<server::ServerStore>> openTestSchool(
+    const QString &sqlitePath, const server::Clock &clock);
 
 // ------------------------------------------------------------------ the school, as the test sees
 // it

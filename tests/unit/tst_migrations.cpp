@@ -107,6 +107,36 @@ private slots:
         QVERIFY(!store.value()->childByRef(QStringLiteral("C001")));
     }
 
+    // Schema 4 (two-factor sign-in by the admin command) to 5 (set-up from a device): the
+    // enrolled accounts keep their secret and last used step; pending set-ups start empty.
+    void schemaFourDatabaseMigratesToFive()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("acorn.db"));
+        QStringList v4;
+        for (int step = 1; step <= 4; ++step)
+            v4 += server::schema::migrationStep(step, server::SqlDialect::Sqlite);
+        v4 << QStringLiteral("INSERT INTO meta (key, value) VALUES ('schema_version', '4')")
+           << QStringLiteral(
+                  "INSERT INTO users (id, username, display_name, role, state, created_at)"
+                  " VALUES (1, 'lee.lead', 'Lee', 'lead', 'active', 1)")
+           << QStringLiteral("INSERT INTO two_factor (user_id, secret, last_step, created_at)"
+                             " VALUES (1, X'0102030405', 77, 1)");
+        rawExec(path, v4);
+        QVERIFY(!tables(path).contains(QStringLiteral("two_factor_pending")));
+        auto store = server::ServerStore::openSqlite(path, false);
+        QVERIFY2(store.ok(), qPrintable(store.error()));
+        QCOMPARE(store.value()->schemaVersion(), 5);
+        QVERIFY(tables(path).contains(QStringLiteral("two_factor_pending")));
+        const auto kept = store.value()->twoFactor(1);
+        QVERIFY(kept);
+        QCOMPARE(kept->secret, QByteArray::fromHex("0102030405"));
+        QCOMPARE(kept->lastStep, qint64(77));
+        QVERIFY(!store.value()->pendingTwoFactor(1));
+        QVERIFY(store.value()->setPendingTwoFactor(1, { QByteArray(20, 'k'), 10, 20 }));
+        QCOMPARE(store.value()->pendingTwoFactor(1)->expiresAt, qint64(20));
+    }
+
     void missingDatabaseIsNotCreatedByAccident()
     {
         QTemporaryDir dir;
