@@ -73,7 +73,8 @@ QString ms(double v)
 // A fresh device of `username` pulls everything it may see; the engine stays signed in
 // for follow-up requests. Empty on success, else why not.
 QString fullPull(SoakContext &ctx, const QString &dir, const SoakSchool::Device &d,
-    std::unique_ptr<client::ClientStore> &store, std::unique_ptr<client::SyncEngine> &engine)
+    std::unique_ptr<client::ClientStore> &store, std::unique_ptr<client::SyncEngine> &engine,
+    bool *timedOut)
 {
     auto opened = openProfile(dir);
     if (!opened)
@@ -85,8 +86,10 @@ QString fullPull(SoakContext &ctx, const QString &dir, const SoakSchool::Device 
     QObject::connect(engine.get(), &client::SyncEngine::finished, engine.get(),
         [&finished] { finished = true; });
     engine->start();
-    if (!waitUntil([&] { return finished; }, 120000))
-        return QStringLiteral("the full pull of %1 did not finish in 120 s").arg(d.username);
+    if (!waitUntil([&] { return finished; }, 60000)) {
+        *timedOut = true;
+        return QStringLiteral("the full pull of %1 did not finish in 60 s").arg(d.username);
+    }
     if (engine->error() != client::SyncError::None)
         return QStringLiteral("the full pull of %1 failed: %2")
             .arg(d.username, engine->errorString());
@@ -267,10 +270,13 @@ int runSoak(const SoakOptions &opt)
     for (const SoakSchool::Device &c : std::as_const(staffCheckers)) {
         std::unique_ptr<client::ClientStore> store;
         std::unique_ptr<client::SyncEngine> engine;
-        const QString e = fullPull(
-            ctx, server.scratch() + QStringLiteral("/check/") + c.username, c, store, engine);
+        bool timedOut = false;
+        const QString e = fullPull(ctx, server.scratch() + QStringLiteral("/check/") + c.username,
+            c, store, engine, &timedOut);
         if (!e.isEmpty()) {
             ctx.problem(e);
+            if (timedOut)
+                break; // the server does not answer: the other pulls would only wait as long
             continue;
         }
         const QMap<QString, wire::Observation> held = heldBy(*store);
@@ -324,6 +330,15 @@ int runSoak(const SoakOptions &opt)
                 fetchable.append({ it.key(), it.value() });
         }
     }
+    // No upload is left half-way: what the devices sent was all committed.
+    const QDir incoming(
+        server::DataDir(server.dataDir()).mediaPath() + QStringLiteral("/incoming"));
+    const QStringList halfWay = incoming.entryList(QDir::Files);
+    if (!halfWay.isEmpty())
+        ctx.problem(
+            QStringLiteral("%1 uploads are left half-way in the server's media/incoming: %2")
+                .arg(halfWay.size())
+                .arg(halfWay.mid(0, 5).join(QStringLiteral(", "))));
     int fetched = 0;
     if (leadEngine && leadEngine->connection()) {
         for (const auto &[id, sha] : std::as_const(fetchable)) {
@@ -334,7 +349,12 @@ int runSoak(const SoakOptions &opt)
             QObject::connect(&download, &client::MediaDownload::finished, &download,
                 [&finished] { finished = true; });
             download.start();
-            if (!waitUntil([&] { return finished; }, 60000) || download.failed())
+            if (!waitUntil([&] { return finished; }, 60000)) {
+                ctx.problem(
+                    QStringLiteral("the lead's fetch of media %1 did not finish in 60 s").arg(id));
+                break;
+            }
+            if (download.failed())
                 ctx.problem(QStringLiteral("the lead could not fetch media %1: %2")
                                 .arg(id, download.errorString()));
             else if (download.sha256() != sha
