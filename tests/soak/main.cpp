@@ -39,7 +39,7 @@ int main(int argc, char *argv[])
             "Seed of the random schedule (default: $ACORN_SOAK_SEED, else a fresh one)."),
         QStringLiteral("X"));
     const QCommandLineOption syncs(QStringLiteral("max-syncs"),
-        QStringLiteral("Syncs running at once at most (default 16)."), QStringLiteral("N"),
+        QStringLiteral("Syncs running at once at most, 1 to 32 (default 16)."), QStringLiteral("N"),
         QStringLiteral("16"));
     parser.addOptions({ devices, parents, seconds, seed, syncs });
     parser.process(app);
@@ -70,6 +70,14 @@ int main(int argc, char *argv[])
         if (!ok)
             QTextStream(stderr)
                 << "acorn-soak: the seed must be a whole number from 0 to 4294967295\n";
+    }
+    // Every connection comes from 127.0.0.1, and the server takes at most 64 per address
+    // (server/syncserver.h), counting a closed one until it has handled the close: at 48
+    // syncs at once on a busy machine it refused dozens with "too many connections".
+    if (ok && (o.maxSyncsAtOnce < 1 || o.maxSyncsAtOnce > 32)) {
+        QTextStream(stderr) << "acorn-soak: --max-syncs must be from 1 to 32 (the server allows 64 "
+                               "connections per address, and every device here is 127.0.0.1)\n";
+        ok = false;
     }
     if (!ok)
         return 2;

@@ -19,10 +19,13 @@
 #include <QEventLoop>
 #include <QFileInfo>
 #include <QImage>
+#include <QMap>
+#include <QRegularExpression>
 #include <QSet>
 #include <QTextStream>
 #include <QTimer>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -422,12 +425,39 @@ int runSoak(const SoakOptions &opt)
         out() << "  " << line << "\n";
 
     if (!ctx.problems.isEmpty()) {
-        out() << "\nFAILED: " << ctx.problems.size() << " problems";
-        if (ctx.problems.size() > 60)
-            out() << " (the first 60)";
-        out() << "\n";
-        for (const QString &p : ctx.problems.mid(0, 60))
-            out() << "  - " << p << "\n";
+        // Grouped by kind (numbers and ids left out), each kind with its count and first case.
+        QMap<QString, QPair<int, QString>> kinds;
+        QList<QString> order;
+        static const QRegularExpression ids(
+            QStringLiteral("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|[0-9a-f]{8}\\b|\\d+"));
+        for (const QString &p : std::as_const(ctx.problems)) {
+            const QString kind = QString(p).replace(ids, QStringLiteral("#"));
+            if (!kinds.contains(kind))
+                order.append(kind);
+            auto &k = kinds[kind];
+            if (k.first++ == 0)
+                k.second = p;
+        }
+        out() << "\nFAILED: " << ctx.problems.size() << " problems of " << order.size()
+              << " kinds\n";
+        for (const QString &kind : order.mid(0, 60))
+            out() << "  - " << kinds[kind].first << "x, e.g. " << kinds[kind].second << "\n";
+        // What the server said about it: its warnings, the most frequent first.
+        QMap<QString, int> said;
+        for (const QString &line : server.log().split(QLatin1Char('\n'))) {
+            if (line.contains(QLatin1String("warning"), Qt::CaseInsensitive)
+                || line.contains(QLatin1String("refus")) || line.contains(QLatin1String("clos")))
+                ++said[line.section(QLatin1Char(':'), -2).simplified().left(160)];
+        }
+        QList<QPair<int, QString>> byCount;
+        for (auto it = said.cbegin(); it != said.cend(); ++it)
+            byCount.append({ it.value(), it.key() });
+        std::sort(byCount.begin(), byCount.end(),
+            [](const auto &a, const auto &b) { return a.first > b.first; });
+        if (!byCount.isEmpty())
+            out() << "the server's log (warnings, closes and refusals, by count):\n";
+        for (const auto &[count, line] : byCount.mid(0, 12))
+            out() << "  " << count << "x " << line << "\n";
         out() << "seed " << opt.seed << "\n";
         out().flush();
         return 1;
