@@ -1,5 +1,7 @@
 #pragma once
 
+#include "processstats.h"
+
 #include <QElapsedTimer>
 #include <QList>
 #include <QString>
@@ -48,12 +50,9 @@ QString ratioText(double ratio, double target, Better better);
 // Prints the failure and returns 1.
 int fail(const QString &why);
 
-// A memory figure of a running process from /proc/PID/status in MiB ("VmHWM:", the peak
-// resident set since it started, or "VmRSS:", the resident set now); 0 if unreadable.
-double statusMiB(qint64 pid, const QByteArray &field);
-// User + system CPU time a running process has used so far, from /proc/PID/stat, in
-// seconds; 0 if unreadable.
-double cpuSecondsOf(qint64 pid);
+// Memory and CPU time of another process (tests/support/processstats.h).
+using test::cpuSecondsOf;
+using test::statusMiB;
 // Whether something listens on 127.0.0.1:port, from /proc/net/tcp (state 0A: LISTEN).
 bool isListening(quint16 port);
 // A TCP port on 127.0.0.1 that nothing listened on a moment ago.

@@ -199,33 +199,29 @@ School fillSchool(test::TestServer &server, int parents)
 
     // The media is complete, every guardian has a password (one production-strength hash,
     // shared: each sign-in still costs a whole scrypt) and a device signed in earlier.
-    const auto hash = crypto::hashPassword(QString::fromLatin1(kPassword));
-    if (!hash)
-        return s.error = hash.error(), s;
-    server::ServerStore::Transaction tx(*h.store);
-    for (const Family &f : std::as_const(s.families)) {
-        for (const QString &id : f.thumbnails.keys()) {
-            for (const wire::MediaVariant v : { wire::ORIGINAL, wire::THUMBNAIL }) {
-                if (Status st = h.store->markMediaVariantDone(id, v); !st)
-                    return s.error = st.error(), s;
+    {
+        server::ServerStore::Transaction tx(*h.store);
+        for (const Family &f : std::as_const(s.families)) {
+            for (const QString &id : f.thumbnails.keys()) {
+                for (const wire::MediaVariant v : { wire::ORIGINAL, wire::THUMBNAIL }) {
+                    if (Status st = h.store->markMediaVariantDone(id, v); !st)
+                        return s.error = st.error(), s;
+                }
             }
         }
-    }
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    for (Family &f : s.families) {
-        const auto user = h.store->userByUsername(f.username);
-        if (!user)
-            return s.error = QStringLiteral("no account %1").arg(f.username), s;
-        f.token = crypto::randomBytes(32);
-        Status st = h.store->setPassword(user->id, hash.value());
-        if (st)
-            st = h.store->createSession(user->id, crypto::sha256(f.token), QStringLiteral("storm tablet"),
-                now - 24 * 3600 * 1000); // signed in yesterday: today's sign-in records its use
-        if (!st)
+        if (Status st = tx.commit(); !st)
             return s.error = st.error(), s;
     }
-    if (Status st = tx.commit(); !st)
-        return s.error = st.error(), s;
+    QStringList usernames;
+    for (const Family &f : std::as_const(s.families))
+        usernames.append(f.username);
+    // Signed in yesterday: today's sign-in records its use.
+    const auto tokens = h.signInDevices(usernames, QString::fromLatin1(kPassword), QStringLiteral("storm tablet"),
+        QDateTime::currentMSecsSinceEpoch() - 24 * 3600 * 1000);
+    if (!tokens)
+        return s.error = tokens.error(), s;
+    for (int i = 0; i < s.families.size(); ++i)
+        s.families[i].token = tokens->at(i);
     return s;
 }
 

@@ -693,6 +693,37 @@ QString ServerHarness::setPassword(const QString &username, const QString &passw
     return s ? QString() : s.error();
 }
 
+Result<QList<QByteArray>> ServerHarness::signInDevices(const QStringList &usernames,
+    const QString &password, const QString &deviceName, qint64 signedInAtMs)
+{
+    using R = Result<QList<QByteArray>>;
+    const auto hash = crypto::hashPassword(password);
+    if (!hash)
+        return R::failure(hash.error());
+    QList<QByteArray> tokens;
+    QSet<QString> hashed;
+    server::ServerStore::Transaction tx(*store, server::ServerStore::Transaction::Mode::Immediate);
+    for (const QString &username : usernames) {
+        const auto user = store->userByUsername(username);
+        if (!user)
+            return R::failure(QStringLiteral("no account %1").arg(username));
+        Status st;
+        if (!hashed.contains(username)) {
+            st = store->setPassword(user->id, hash.value());
+            hashed.insert(username);
+        }
+        const QByteArray token = crypto::randomBytes(32);
+        if (st)
+            st = store->createSession(user->id, crypto::sha256(token), deviceName, signedInAtMs);
+        if (!st)
+            return R::failure(st.error());
+        tokens.append(token);
+    }
+    if (Status st = tx.commit(); !st)
+        return R::failure(st.error());
+    return tokens;
+}
+
 QString ServerHarness::disable(const QString &username)
 {
     const auto user = store->userByUsername(username);

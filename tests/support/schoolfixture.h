@@ -245,6 +245,14 @@ public:
     QString setPassword(const QString &username, const QString &password);
     // What the admin command does: the account switches off and its sessions end.
     QString disable(const QString &username);
+    // Devices that signed in at `signedInAtMs`, made directly in the store rather than with
+    // a sign-in each (benchmarks and the soak start hundreds): every account named gets
+    // one production-strength hash of `password` (hashed once and shared, so each password
+    // sign-in still costs a whole scrypt), and each entry of `usernames` a session of its
+    // own (a name may repeat: several devices of one account). Returns the session tokens,
+    // in the order of `usernames`, or what went wrong.
+    Result<QList<QByteArray>> signInDevices(const QStringList &usernames, const QString &password,
+        const QString &deviceName, qint64 signedInAtMs);
 
     server::ManualClock clock;
     std::unique_ptr<server::ServerStore> store;
