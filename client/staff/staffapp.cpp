@@ -1,6 +1,7 @@
 #include "staffapp.h"
 
 #include "capturepage.h"
+#include "datakeystore.h"
 #include "enrolment.h"
 #include "fingerprintwarning.h"
 #include "journalpage.h"
@@ -235,7 +236,14 @@ void StaffApp::signedIn(const ui::ServerIdentity &server, const ui::SignInResult
 void StaffApp::openWindow(
     const client::Profile &profile, const QByteArray &token, const QString &notice)
 {
-    auto store = client::ClientStore::open(profile.databasePath());
+    // The profile's data key from the keychain (made on first use): the store is sealed with it.
+    const auto key = client::DataKeyStore::obtain(
+        profile.keychainKey(), !client::ClientStore::holdsSealedData(profile.databasePath()));
+    if (!key) {
+        fail(tr("This device's Acorn data cannot be opened: %1").arg(key.error()));
+        return;
+    }
+    auto store = client::ClientStore::open(profile.databasePath(), key.value());
     if (!store) {
         fail(tr("This device's Acorn data cannot be opened: %1").arg(store.error()));
         return;

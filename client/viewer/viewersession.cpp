@@ -1,5 +1,8 @@
 #include "viewersession.h"
 
+#include "datakeystore.h"
+#include "profile.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QLoggingCategory>
@@ -26,8 +29,18 @@ Result<std::unique_ptr<ViewerSession>> ViewerSession::open(
     const ViewerAccount &account, QObject *parent)
 {
     using R = Result<std::unique_ptr<ViewerSession>>;
-    auto store
-        = ClientStore::open(QDir(account.profileDir).absoluteFilePath(QStringLiteral("acorn.db")));
+    const QString path = QDir(account.profileDir).absoluteFilePath(QStringLiteral("acorn.db"));
+    // The cache is sealed with the profile's data key, kept in the keychain next to the
+    // session token (made on first use).
+    client::Profile profile;
+    profile.host = account.host;
+    profile.port = account.port;
+    profile.username = account.username;
+    const auto key
+        = client::DataKeyStore::obtain(profile.keychainKey(), !ClientStore::holdsSealedData(path));
+    if (!key)
+        return R::failure(key.error());
+    auto store = ClientStore::open(path, key.value());
     if (!store)
         return R::failure(store.error());
     return R(std::unique_ptr<ViewerSession>(
@@ -40,7 +53,7 @@ ViewerSession::ViewerSession(
     , m_account(account)
     , m_store(std::move(store))
 {
-    m_fetcher = new MediaFetcher(mediaCache(), this);
+    m_fetcher = new MediaFetcher(mediaCache(), m_store->dataKey(), this);
     // Media asked for while offline (or after the server closed an idle connection):
     // sign in again, which also brings the journal up to date.
     connect(m_fetcher, &MediaFetcher::connectionNeeded, this, [this] {

@@ -78,7 +78,7 @@ int runCapture(const Options &options)
 
     const QString dir = options.workDir + QStringLiteral("/capture");
     QDir().mkpath(dir);
-    auto store = client::ClientStore::open(dir + QStringLiteral("/device.sqlite"));
+    auto store = client::ClientStore::open(dir + QStringLiteral("/device.sqlite"), client::DataKey::generate());
     if (!store)
         return fail(store.error());
     client::ObservationQueue queue(*store.value(), dir + QStringLiteral("/outbox"));

@@ -41,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             f.open(QIODevice::WriteOnly | QIODevice::Truncate), "cannot write the input file");
         f.write(reinterpret_cast<const char *>(data), static_cast<qint64>(size));
     }
-    const MediaPipeline pipeline(dir + QStringLiteral("/outbox"));
+    const MediaPipeline pipeline(dir + QStringLiteral("/outbox"), acorn::client::DataKey::generate());
     const auto prepared = pipeline.preparePhoto(source);
     if (!prepared) {
         ACORN_FUZZ_CHECK(!prepared.error().isEmpty(), "a refused photo without a reason");
