@@ -278,7 +278,7 @@ void SignInDialog::signIn()
     }
     if (!m_scratch) {
         auto store = client::ClientStore::open(
-            QStringLiteral(":memory:"), client::DataKey::generate()) // in memory, for this sign-in only;
+            QStringLiteral(":memory:"), client::DataKey::generate()); // in memory, this sign-in only
         if (!store) {
             showError(store.error());
             return;

@@ -355,7 +355,8 @@ private slots:
         m_server.kill();
         const QString part = m_server.dataDir() + QStringLiteral("/media/incoming/") + mediaId + QStringLiteral(".0.part");
         QFile::remove(part);
-        QVERIFY(QFile::copy(d.profile + QStringLiteral("/outbox/") + mediaId + QStringLiteral(".jpg"), part));
+        // The device keeps its original sealed (the upload was not confirmed): its plain bytes.
+        QVERIFY(copyDevicePlainFile(d.profile, d.profile + QStringLiteral("/outbox/") + mediaId + QStringLiteral(".jpg"), part));
         QVERIFY(m_server.start());
         // One ordinary sync finishes it (bounded: acorn-cli gets two minutes).
         checkConverged(QStringLiteral("last-chunk"));

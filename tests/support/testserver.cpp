@@ -277,6 +277,18 @@ quint32 faultSeed()
     return seeded ? seed : QRandomGenerator::global()->generate();
 }
 
+bool copyDevicePlainFile(const QString &profileDir, const QString &path, const QString &target)
+{
+    const auto key = acorn::client::DataKeyStore::obtain(
+        acorn::client::DataKeyStore::folderKeyName(profileDir), false);
+    if (!key)
+        return false;
+    const auto plain = acorn::client::SealedFileReader::readAll(path, key.value());
+    QFile out(target);
+    return plain && out.open(QIODevice::WriteOnly | QIODevice::Truncate)
+        && out.write(plain.value()) == plain.value().size();
+}
+
 QString deviceFileSha256(const QString &profileDir, const QString &path)
 {
     const auto key = acorn::client::DataKeyStore::obtain(
