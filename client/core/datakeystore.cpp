@@ -73,7 +73,9 @@ void DataKeyStore::done(const QString &error)
     m_error = error;
     if (!error.isEmpty())
         m_key = DataKey();
-    emit finished(this);
+    // Queued: the caller's handler may open windows or dialogs (nested event loops), which
+    // must not run inside QtKeychain's callback, whose job would be freed under it.
+    QMetaObject::invokeMethod(this, [this] { emit finished(this); }, Qt::QueuedConnection);
 }
 
 namespace {
@@ -96,14 +98,19 @@ bool runAndWait(Job &job, Signal finished, Start start, int timeoutMs)
 }
 } // namespace
 
+// Both blocking helpers keep their jobs on the heap and delete them later: the keychain
+// backend (libsecret through QtKeychain) may still call into a job after it answered, so a
+// job on the stack, gone when the helper returns, would be used after it was freed.
 Status DataKeyStore::save(const QString &profileKey, const DataKey &key, int timeoutMs)
 {
-    CredentialStore write(profileKey, CredentialStore::Secret::DataKey);
-    if (!runAndWait(write, &CredentialStore::finished, [&] { write.startWrite(key.bytes()); }, timeoutMs))
-        return Status::failure(unavailableText() + tr(" (the keychain did not answer)"));
-    if (write.failed())
-        return Status::failure(write.errorString());
-    return {};
+    auto *write = new CredentialStore(profileKey, CredentialStore::Secret::DataKey);
+    const bool answered = runAndWait(
+        *write, &CredentialStore::finished, [&] { write->startWrite(key.bytes()); }, timeoutMs);
+    const Status s = !answered ? Status::failure(unavailableText() + tr(" (the keychain did not answer)"))
+        : write->failed()      ? Status::failure(write->errorString())
+                               : Status();
+    write->deleteLater();
+    return s;
 }
 
 QString DataKeyStore::folderKeyName(const QString &profileDirectory)
@@ -114,12 +121,14 @@ QString DataKeyStore::folderKeyName(const QString &profileDirectory)
 Result<DataKey> DataKeyStore::obtain(const QString &profileKey, bool mayCreate, int timeoutMs)
 {
     using R = Result<DataKey>;
-    DataKeyStore job(profileKey);
-    if (!runAndWait(job, &DataKeyStore::finished, [&] { job.start(mayCreate); }, timeoutMs))
-        return R::failure(unavailableText() + tr(" (the keychain did not answer)"));
-    if (job.failed())
-        return R::failure(job.errorString());
-    return R(job.key());
+    auto *job = new DataKeyStore(profileKey);
+    const bool answered
+        = runAndWait(*job, &DataKeyStore::finished, [&] { job->start(mayCreate); }, timeoutMs);
+    const R result = !answered ? R::failure(unavailableText() + tr(" (the keychain did not answer)"))
+        : job->failed()        ? R::failure(job->errorString())
+                               : R(job->key());
+    job->deleteLater();
+    return result;
 }
 
 } // namespace acorn::client

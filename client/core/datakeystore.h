@@ -14,8 +14,9 @@ namespace acorn::client {
 // keychain, or with the key gone from it, the caller gets a clear error and the sealed data
 // stays on the disk untouched (a restored keychain opens it again).
 //
-// Asynchronous, KJob style: start(), then finished(); obtain() waits for it in a local
-// event loop (acorn-cli, tests, app start before any window).
+// Asynchronous, KJob style: start(), then finished() (always queued, never from inside the
+// keychain's own callback); obtain() waits for it in a local event loop (acorn-cli, tests;
+// never from inside another job's callback).
 class DataKeyStore : public QObject
 {
     Q_OBJECT

@@ -237,13 +237,23 @@ void StaffApp::openWindow(
     const client::Profile &profile, const QByteArray &token, const QString &notice)
 {
     // The profile's data key from the keychain (made on first use): the store is sealed with it.
-    const auto key = client::DataKeyStore::obtain(
-        profile.keychainKey(), !client::ClientStore::holdsSealedData(profile.databasePath()));
-    if (!key) {
-        fail(tr("This device's Acorn data cannot be opened: %1").arg(key.error()));
-        return;
-    }
-    auto store = client::ClientStore::open(profile.databasePath(), key.value());
+    auto *keys = new client::DataKeyStore(profile.keychainKey(), this);
+    connect(keys, &client::DataKeyStore::finished, this,
+        [this, profile, token, notice](client::DataKeyStore *k) {
+            k->deleteLater();
+            if (k->failed()) {
+                fail(tr("This device's Acorn data cannot be opened: %1").arg(k->errorString()));
+                return;
+            }
+            openStore(profile, token, notice, k->key());
+        });
+    keys->start(!client::ClientStore::holdsSealedData(profile.databasePath()));
+}
+
+void StaffApp::openStore(const client::Profile &profile, const QByteArray &token,
+    const QString &notice, const client::DataKey &key)
+{
+    auto store = client::ClientStore::open(profile.databasePath(), key);
     if (!store) {
         fail(tr("This device's Acorn data cannot be opened: %1").arg(store.error()));
         return;

@@ -29,18 +29,34 @@ Result<std::unique_ptr<ViewerSession>> ViewerSession::open(
     const ViewerAccount &account, QObject *parent)
 {
     using R = Result<std::unique_ptr<ViewerSession>>;
-    const QString path = QDir(account.profileDir).absoluteFilePath(QStringLiteral("acorn.db"));
     // The cache is sealed with the profile's data key, kept in the keychain next to the
     // session token (made on first use).
+    const auto key = client::DataKeyStore::obtain(
+        keychainKey(account), !ClientStore::holdsSealedData(databasePath(account)));
+    if (!key)
+        return R::failure(key.error());
+    return open(account, key.value(), parent);
+}
+
+QString ViewerSession::keychainKey(const ViewerAccount &account)
+{
     client::Profile profile;
     profile.host = account.host;
     profile.port = account.port;
     profile.username = account.username;
-    const auto key
-        = client::DataKeyStore::obtain(profile.keychainKey(), !ClientStore::holdsSealedData(path));
-    if (!key)
-        return R::failure(key.error());
-    auto store = ClientStore::open(path, key.value());
+    return profile.keychainKey();
+}
+
+QString ViewerSession::databasePath(const ViewerAccount &account)
+{
+    return QDir(account.profileDir).absoluteFilePath(QStringLiteral("acorn.db"));
+}
+
+Result<std::unique_ptr<ViewerSession>> ViewerSession::open(
+    const ViewerAccount &account, const client::DataKey &key, QObject *parent)
+{
+    using R = Result<std::unique_ptr<ViewerSession>>;
+    auto store = ClientStore::open(databasePath(account), key);
     if (!store)
         return R::failure(store.error());
     return R(std::unique_ptr<ViewerSession>(
