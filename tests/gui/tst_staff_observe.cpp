@@ -577,7 +577,7 @@ private slots:
         w->showMedia(o.media(0));
         QCOMPARE(w->currentPage(), w->mediaPage());
         ui::MediaViewer *viewer = w->mediaPage()->viewer();
-        QVERIFY(viewer->isShowingVideo());
+        QTRY_VERIFY_WITH_TIMEOUT(viewer->isShowingVideo(), 20000); // fetched from the server
         QTRY_VERIFY_WITH_TIMEOUT(viewer->player()->duration() > 1000
                 || viewer->player()->error() != QMediaPlayer::NoError,
             20000);

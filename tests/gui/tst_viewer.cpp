@@ -763,7 +763,9 @@ private slots:
         {
             ViewerApp app;
             app.openProfile(p, m_token);
-            QVERIFY(app.window()); // accepted before, on this profile: straight in
+            // The data key is read from the keychain first (asynchronously), then: accepted
+            // before, on this profile, so straight in.
+            QTRY_VERIFY(app.window());
             QVERIFY(!findConsent());
             QSignalSpy done(app.session(), &ViewerSession::syncFinished);
             QVERIFY(done.wait(60000));
