@@ -1,6 +1,7 @@
 #include "clicommands.h"
 
 #include "clientstore.h"
+#include "datakeystore.h"
 #include "journalbook.h"
 #include "medialoader.h"
 #include "mediapipeline.h"
@@ -229,7 +230,12 @@ public:
             return usage(QStringLiteral("--pin: %1").arg(pin.error()));
         m_pin = pin.value();
         m_profile = m_w.one(QStringLiteral("profile"));
-        auto store = ClientStore::open(QDir(m_profile).absoluteFilePath(QStringLiteral("acorn.db")));
+        const QString dbPath = QDir(m_profile).absoluteFilePath(QStringLiteral("acorn.db"));
+        const auto key = DataKeyStore::obtain(
+            DataKeyStore::folderKeyName(m_profile), !ClientStore::holdsSealedData(dbPath));
+        if (!key)
+            return error(key.error(), Failure);
+        auto store = ClientStore::open(dbPath, key.value());
         if (!store)
             return error(store.error(), Failure);
         m_store = std::move(store).value();
@@ -363,7 +369,7 @@ private:
     // Prepares the given photos/videos into the profile's outbox folder.
     Result<QList<PreparedMedia>> prepareMedia(const QStringList &photos, const QStringList &videos)
     {
-        MediaPipeline pipeline(QDir(m_profile).absoluteFilePath(QStringLiteral("outbox")));
+        MediaPipeline pipeline(QDir(m_profile).absoluteFilePath(QStringLiteral("outbox")), m_store->dataKey());
         QList<PreparedMedia> out;
         for (const QString &p : photos) {
             auto r = pipeline.preparePhoto(p);

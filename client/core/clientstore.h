@@ -1,6 +1,7 @@
 #pragma once
 
 #include "acorn.pb.h"
+#include "atrest.h"
 #include "result.h"
 
 #include <QHash>
@@ -9,6 +10,8 @@
 #include <QString>
 
 #include <memory>
+
+class QSqlQuery;
 #include <optional>
 
 namespace acorn::client {
@@ -68,11 +71,23 @@ struct StoreRecovery
 // All SQL of the clients lives here. A database from a newer Acorn is refused. A damaged
 // file is checked for at every open (quick_check) and replaced, keeping the outbox
 // (recovery()); it never stops the app.
+//
+// At rest (schema 4): every protobuf payload and every free-text column (refusal reasons,
+// judgements) is sealed with the profile's DataKey (AES-256-GCM, atrest::seal), bound to
+// its table and row key; ids, child refs, timestamps, states, sizes and SHA-256s stay plain
+// so SQLite can index and select on them (docs/at-rest.md). A store from before (schema 3)
+// is sealed in place at its first open. The wrong key is refused with a clear error and the
+// file is left untouched.
 class ClientStore
 {
 public:
     ~ClientStore();
-    static Result<std::unique_ptr<ClientStore>> open(const QString &path);
+    static Result<std::unique_ptr<ClientStore>> open(const QString &path, const DataKey &key);
+    // True when the file at `path` holds sealed data (so only its own key may open it);
+    // false for no file, or a store from before encryption that a new key may seal.
+    static bool holdsSealedData(const QString &path);
+    // The key the store was opened with: the profile's media files are sealed with it too.
+    const DataKey &dataKey() const { return m_key; }
     // Set when open() found the file damaged and replaced it.
     const std::optional<StoreRecovery> &recovery() const { return m_recovery; }
 
@@ -85,6 +100,8 @@ public:
     Status removeFromOutbox(const QString &observationId, const QString &changeId);
     QList<OutboxMedia> pendingMedia();
     Status markMediaDone(const QString &mediaId, int variant);
+    // Originals the server confirmed (done) whose file is recorded: removed from the device.
+    QList<OutboxMedia> confirmedOriginals();
 
     // ---- cache
     Status applyPull(const wire::PullReply &page);
@@ -133,18 +150,29 @@ public:
     // or empty.
     QString queuedMediaPath(const QString &mediaId, int variant);
 
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
 private:
     ClientStore() = default;
-    static Result<std::unique_ptr<ClientStore>> openChecked(const QString &path, QString *damage);
+    static Result<std::unique_ptr<ClientStore>> openChecked(
+        const QString &path, const DataKey &key, QString *damage);
     static Result<std::unique_ptr<ClientStore>> recover(
-        const QString &path, const QString &problem);
+        const QString &path, const DataKey &key, const QString &problem);
     Status migrate();
+    Status sealExistingRows();
+    Status checkKey();
+    // A value sealed for (or opened from) one column of one row.
+    QByteArray seal(QByteArrayView plain, const QString &place) const;
+    std::optional<QByteArray> unseal(const QVariant &stored, const QString &place) const;
+    QString unsealText(const QVariant &stored, const QString &place) const;
+    QVariant sealText(const QString &text, const QString &place) const;
+    std::optional<OutboxItem> outboxFrom(const QSqlQuery &q) const;
     Status exec(const QString &sql, const QVariantList &binds);
 
     QString m_connectionName;
     QSqlDatabase m_db;
+    DataKey m_key;
+    QString m_folder; // registered with atrest::registerFolder while open
     std::optional<StoreRecovery> m_recovery;
 };
 

@@ -6,9 +6,16 @@ namespace acorn::client {
 
 CredentialStore::CredentialStore(QString profileKey, QObject *parent) : QObject(parent), m_key(std::move(profileKey)) { }
 
-QString CredentialStore::serviceName()
+CredentialStore::CredentialStore(QString profileKey, Secret secret, QObject *parent)
+    : QObject(parent)
+    , m_key(std::move(profileKey))
+    , m_secret(secret)
+{ }
+
+QString CredentialStore::serviceName(Secret secret)
 {
-    return QStringLiteral("org.acorn-journal.session");
+    return secret == Secret::DataKey ? QStringLiteral("org.acorn-journal.datakey")
+                                     : QStringLiteral("org.acorn-journal.session");
 }
 
 namespace {
@@ -23,7 +30,7 @@ void configure(Job *job, const QString &key)
 
 void CredentialStore::startWrite(const QByteArray &token)
 {
-    auto *job = new QKeychain::WritePasswordJob(serviceName(), this);
+    auto *job = new QKeychain::WritePasswordJob(serviceName(m_secret), this);
     configure(job, m_key);
     job->setBinaryData(token);
     connect(job, &QKeychain::Job::finished, this, [this](QKeychain::Job *j) {
@@ -39,7 +46,7 @@ void CredentialStore::startWrite(const QByteArray &token)
 
 void CredentialStore::startRead()
 {
-    auto *job = new QKeychain::ReadPasswordJob(serviceName(), this);
+    auto *job = new QKeychain::ReadPasswordJob(serviceName(m_secret), this);
     configure(job, m_key);
     connect(job, &QKeychain::Job::finished, this, [this](QKeychain::Job *j) {
         auto *read = static_cast<QKeychain::ReadPasswordJob *>(j);
@@ -56,7 +63,7 @@ void CredentialStore::startRead()
 
 void CredentialStore::startDelete()
 {
-    auto *job = new QKeychain::DeletePasswordJob(serviceName(), this);
+    auto *job = new QKeychain::DeletePasswordJob(serviceName(m_secret), this);
     configure(job, m_key);
     connect(job, &QKeychain::Job::finished, this, [this](QKeychain::Job *j) {
         m_unavailable = j->error() != QKeychain::NoError && j->error() != QKeychain::EntryNotFound;

@@ -6,7 +6,8 @@
 
 namespace acorn::client {
 
-// Keeps a device's session token in the operating system's keychain (Secret Service on
+// Keeps a device's secrets (the session token, and the profile's at-rest data key) in the
+// operating system's keychain (Secret Service on
 // Linux, Keychain on macOS, Credential Manager on Windows) through QtKeychain. Never the
 // password, never a plain-text file: when no keychain works the caller is told plainly
 // (error()) and the app asks for the password each time instead.
@@ -16,8 +17,12 @@ class CredentialStore : public QObject
 {
     Q_OBJECT
 public:
+    // Which secret of the profile: each is its own keychain entry (service name).
+    enum class Secret { SessionToken, DataKey };
+
     // `profileKey` names the server+account profile, e.g. "jo.smith@school:7443".
     explicit CredentialStore(QString profileKey, QObject *parent = nullptr);
+    CredentialStore(QString profileKey, Secret secret, QObject *parent = nullptr);
 
     void startWrite(const QByteArray &token);
     void startRead();
@@ -30,13 +35,14 @@ public:
     QString errorString() const { return m_error; }
     QByteArray token() const { return m_token; }
 
-    static QString serviceName();
+    static QString serviceName(Secret secret = Secret::SessionToken);
 
 signals:
     void finished(acorn::client::CredentialStore *self);
 
 private:
     QString m_key;
+    Secret m_secret = Secret::SessionToken;
     QByteArray m_token;
     QString m_error;
     bool m_unavailable = false;

@@ -1,5 +1,6 @@
 #include "journalbook.h"
 
+#include "atrest.h"
 #include "consentcheck.h"
 #include "eyfstags.h"
 #include "printedreport.h"
@@ -78,7 +79,8 @@ QString mediaWithheldReason(const JournalBook::Input &input, const wire::Observa
 // The thumbnail scaled to fit its box at twice the printed resolution (sharp, and small).
 QImage thumbnailImage(const QString &path)
 {
-    QImage image(path);
+    const auto bytes = readMediaFile(path); // sealed at rest: decrypted in memory only
+    QImage image = bytes ? QImage::fromData(bytes.value()) : QImage();
     if (image.isNull())
         return {};
     return image.scaled(

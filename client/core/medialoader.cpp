@@ -159,8 +159,8 @@ void MediaLoader::next()
     const Job job = m_queue.first();
     const QString path = downloadPath(job.media, job.variant);
     QDir().mkpath(m_dir);
-    m_current = new MediaDownload(
-        *connection, QString::fromStdString(job.media.id()), job.variant, path, this);
+    m_current = new MediaDownload(*connection, QString::fromStdString(job.media.id()),
+        job.variant, path, m_store.dataKey(), this); // sealed in the profile's media/
     connect(m_current, &MediaDownload::progress, this, [this, job](qint64 done, qint64 total) {
         emit progress(QString::fromStdString(job.media.id()), done, total);
     });

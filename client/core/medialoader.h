@@ -16,8 +16,11 @@ namespace acorn::client {
 // Finds the file of one variant (thumbnail or original) of a media item for display, and
 // fetches it from the server when this device does not have it.
 //
-// Where it looks: media queued from this device (the outbox keeps the prepared files),
-// then the profile's download folder (`<media dir>/<id>.thumb.jpg`, `<id>.<suffix>`).
+// Where it looks: media queued from this device (the outbox keeps the thumbnail, and the
+// original until the server confirmed it), then the profile's download folder
+// (`<media dir>/<id>.thumb.jpg`, `<id>.<suffix>`). All of them are sealed at rest
+// (docs/at-rest.md): downloads are written sealed with the store's data key, and readers
+// open them with client::openMediaFile().
 // Downloads go through MediaDownload (SHA-256 checked, written via a temporary file) over
 // a connection of its own, signed in with the session token the app gives it; requests
 // are merged and run one at a time; a failed item is not asked for again for a minute.

@@ -14,7 +14,6 @@
 #include <QMimeDatabase>
 #include <QUuid>
 
-#include <unistd.h>
 
 namespace acorn::client {
 
@@ -35,26 +34,6 @@ wire::Media PreparedMedia::toWire() const
     return m;
 }
 
-Status writeFileDurably(const QString &path, QByteArrayView bytes)
-{
-    const QString tmp = path + QStringLiteral(".tmp");
-    QFile f(tmp);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return Status::failure(QStringLiteral("cannot write %1: %2").arg(tmp, f.errorString()));
-    const bool ok = f.write(bytes.data(), bytes.size()) == bytes.size() && f.flush() && ::fsync(f.handle()) == 0;
-    f.close();
-    if (!ok) {
-        QFile::remove(tmp);
-        return Status::failure(QStringLiteral("cannot write %1 (is the disk full?)").arg(path));
-    }
-    QFile::remove(path);
-    if (!QFile::rename(tmp, path)) {
-        QFile::remove(tmp);
-        return Status::failure(QStringLiteral("cannot move %1 into place").arg(path));
-    }
-    return {};
-}
-
 int MediaPipeline::removeUnfinished(const QString &outboxDir)
 {
     int removed = 0;
@@ -66,7 +45,10 @@ int MediaPipeline::removeUnfinished(const QString &outboxDir)
     return removed;
 }
 
-MediaPipeline::MediaPipeline(QString outboxDir) : m_dir(std::move(outboxDir)) { }
+MediaPipeline::MediaPipeline(QString outboxDir, DataKey key)
+    : m_dir(std::move(outboxDir))
+    , m_key(std::move(key))
+{ }
 
 namespace {
 QByteArray encodeJpeg(const QImage &image, int quality)
@@ -120,9 +102,9 @@ Result<PreparedMedia> MediaPipeline::preparePhoto(const QString &sourcePath) con
     QDir().mkpath(m_dir);
     p.originalPath = m_dir + QLatin1Char('/') + p.mediaId + QStringLiteral(".jpg");
     p.thumbnailPath = m_dir + QLatin1Char('/') + p.mediaId + QStringLiteral(".thumb.jpg");
-    if (Status s = writeFileDurably(p.originalPath, jpeg); !s)
+    if (Status s = SealedFileWriter::writeAll(p.originalPath, m_key, jpeg); !s)
         return R::failure(s.error());
-    if (Status s = writeFileDurably(p.thumbnailPath, thumb); !s) {
+    if (Status s = SealedFileWriter::writeAll(p.thumbnailPath, m_key, thumb); !s) {
         QFile::remove(p.originalPath);
         return R::failure(s.error());
     }
@@ -147,28 +129,19 @@ Result<PreparedMedia> MediaPipeline::prepareVideo(const QString &sourcePath) con
     p.mimeType = QMimeDatabase().mimeTypeForFile(sourcePath).name();
     QDir().mkpath(m_dir);
     p.originalPath = m_dir + QLatin1Char('/') + p.mediaId + QLatin1Char('.') + QFileInfo(sourcePath).suffix().toLower();
-    const QString tmp = p.originalPath + QStringLiteral(".tmp");
-    QFile out(tmp);
-    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return R::failure(QStringLiteral("cannot write %1: %2").arg(tmp, out.errorString()));
+    // Sealed segment by segment as it is copied: memory stays flat for a long video.
+    SealedFileWriter out(p.originalPath, m_key);
+    if (Status s = out.open(); !s)
+        return R::failure(s.error());
     crypto::Sha256 hash;
     QByteArray buf;
     while (!(buf = in.read(1 << 20)).isEmpty()) {
         hash.add(buf);
-        if (out.write(buf) != buf.size()) {
-            out.close();
-            QFile::remove(tmp);
+        if (Status s = out.write(buf); !s)
             return R::failure(QStringLiteral("cannot copy the video (is the disk full?)"));
-        }
     }
-    if (!out.flush() || ::fsync(out.handle()) != 0) {
-        out.close();
-        QFile::remove(tmp);
-        return R::failure(QStringLiteral("cannot copy the video (is the disk full?)"));
-    }
-    out.close();
-    if (!QFile::rename(tmp, p.originalPath))
-        return R::failure(QStringLiteral("cannot move the video into place"));
+    if (Status s = out.commit(); !s)
+        return R::failure(QStringLiteral("cannot copy the video: %1").arg(s.error()));
     p.size = in.size();
     p.sha256 = hash.result();
     return p;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "acorn.pb.h"
+#include "atrest.h"
 #include "result.h"
 
 #include <QByteArray>
@@ -32,7 +33,9 @@ struct PreparedMedia
 // Photos: orientation applied (EXIF rotation baked into the pixels), long edge capped at
 // kMaxLongEdge, re-encoded as JPEG, which drops every EXIF field, location included;
 // a thumbnail of kThumbnailLongEdge is made. Videos are copied and hashed as they are.
-// Nothing here needs Widgets; it runs fine off the GUI thread.
+// Every file is written sealed with the profile's DataKey (SealedFileWriter): the plain
+// bytes exist only in memory; sizes and SHA-256s are of the plain bytes (what the server
+// stores). Nothing here needs Widgets; it runs fine off the GUI thread.
 class MediaPipeline
 {
 public:
@@ -40,7 +43,7 @@ public:
     static constexpr int kThumbnailLongEdge = 400;
     static constexpr qint64 kMaxVideoBytes = 2LL * 1024 * 1024 * 1024;
 
-    explicit MediaPipeline(QString outboxDir);
+    MediaPipeline(QString outboxDir, DataKey key);
 
     // Removes half-written files (`*.tmp`) a killed app left in an outbox folder: files are
     // written under a temporary name and renamed when whole, so these are never queued.
@@ -54,10 +57,7 @@ public:
 
 private:
     QString m_dir;
+    DataKey m_key;
 };
-
-// Writes bytes to `path` through a temporary file, fsync and rename: the file is either
-// complete or absent, never half-written.
-Status writeFileDurably(const QString &path, QByteArrayView bytes);
 
 } // namespace acorn::client

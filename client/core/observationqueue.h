@@ -41,7 +41,7 @@ public:
     ObservationQueue(ClientStore &store, QString outboxDirectory);
 
     ClientStore &store() const { return m_store; }
-    MediaPipeline pipeline() const { return MediaPipeline(m_outboxDir); }
+    MediaPipeline pipeline() const { return MediaPipeline(m_outboxDir, m_store.dataKey()); }
 
     // Queues a new observation (an id and observed-at time are given if missing). Returns its id.
     Result<QString> saveNew(wire::Observation observation, const QList<PreparedMedia> &media);

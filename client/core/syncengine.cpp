@@ -290,8 +290,24 @@ void SyncEngine::reportJournalViews()
     });
 }
 
+void SyncEngine::removeConfirmedOriginal(const OutboxMedia &media)
+{
+    // The server holds this original, checked against its SHA-256, for an observation it
+    // accepted (pendingMedia() offers media only then): a lost tablet need not hold it too.
+    // The thumbnail stays for the journal; the original is fetched again when wanted.
+    if (media.variant != wire::ORIGINAL || !QFileInfo::exists(media.path))
+        return;
+    if (QFile::remove(media.path))
+        ++m_report.originalsRemoved;
+    else
+        qCWarning(lcClientSync) << "an uploaded original could not be removed from this device";
+}
+
 void SyncEngine::startUploads()
 {
+    // Originals confirmed earlier whose removal a crash or kill interrupted.
+    for (const OutboxMedia &m : m_store.confirmedOriginals())
+        removeConfirmedOriginal(m);
     m_uploads = m_store.pendingMedia();
     m_uploadIndex = 0;
     m_uploadTotal = 0;
@@ -319,9 +335,13 @@ void SyncEngine::uploadNext()
         return;
     }
     const OutboxMedia &m = m_uploads.at(m_uploadIndex);
-    m_file = std::make_unique<QFile>(m.path);
+    // Queued files are sealed: chunks are read segment by segment, decrypted as they go.
+    m_file = std::make_unique<SealedFileReader>(m.path, m_store.dataKey());
     if (!m_file->open(QIODevice::ReadOnly)) {
-        finish(SyncError::Local, QStringLiteral("a queued media file is missing from this device: %1").arg(m.path));
+        finish(SyncError::Local,
+            QFileInfo::exists(m.path)
+                ? QStringLiteral("a queued media file cannot be read: %1").arg(m_file->errorString())
+                : QStringLiteral("a queued media file is missing from this device: %1").arg(m.path));
         return;
     }
     wire::Frame f;
@@ -336,7 +356,11 @@ void SyncEngine::uploadNext()
         const OutboxMedia &cur = m_uploads.at(m_uploadIndex);
         const wire::UploadStatus &st = reply.upload_status();
         if (st.complete()) {
-            m_store.markMediaDone(cur.mediaId, cur.variant);
+            if (Status s = m_store.markMediaDone(cur.mediaId, cur.variant); !s) {
+                finish(SyncError::Local, s.error());
+                return;
+            }
+            removeConfirmedOriginal(cur);
             m_uploadDone += cur.size;
             ++m_uploadIndex;
             uploadNext();
@@ -359,7 +383,10 @@ void SyncEngine::fillUploadWindow()
         }
         const QByteArray data = m_file->read(protocol::kMaxChunkBytes);
         if (data.isEmpty()) {
-            finish(SyncError::Local, QStringLiteral("the queued media file %1 is shorter than recorded").arg(m.path));
+            finish(SyncError::Local,
+                m_offset < m_file->size()
+                    ? QStringLiteral("a queued media file cannot be read: %1").arg(m_file->errorString())
+                    : QStringLiteral("the queued media file %1 is shorter than recorded").arg(m.path));
             return;
         }
         wire::Frame f;
@@ -402,6 +429,7 @@ void SyncEngine::onChunkReply(quint64 generation, qint64 sentOffset, qint64 sent
             finish(SyncError::Local, s.error());
             return;
         }
+        removeConfirmedOriginal(cur);
         ++m_report.mediaCompleted;
         ++m_uploadIndex;
         uploadNext(); // later answers for this upload carry an old generation
@@ -467,20 +495,38 @@ void SyncEngine::finish(SyncError error, const QString &message)
 
 MediaDownload::MediaDownload(ServerConnection &connection, QString mediaId, wire::MediaVariant variant, QString outPath,
                              QObject *parent)
+    : MediaDownload(connection, std::move(mediaId), variant, std::move(outPath), DataKey(), parent)
+{
+}
+
+MediaDownload::MediaDownload(ServerConnection &connection, QString mediaId, wire::MediaVariant variant, QString outPath,
+                             DataKey key, QObject *parent)
     : QObject(parent)
     , m_connection(connection)
     , m_mediaId(std::move(mediaId))
     , m_variant(variant)
     , m_outPath(std::move(outPath))
+    , m_key(std::move(key))
 {
 }
 
+MediaDownload::~MediaDownload() = default;
+
 void MediaDownload::start()
 {
-    m_file.setFileName(m_outPath + QStringLiteral(".part"));
-    if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-        done(QStringLiteral("cannot write %1: %2").arg(m_file.fileName(), m_file.errorString()));
-        return;
+    m_hash = std::make_unique<crypto::Sha256>();
+    if (m_key.isValid()) {
+        m_sealed = std::make_unique<SealedFileWriter>(m_outPath, m_key);
+        if (Status s = m_sealed->open(); !s) {
+            done(s.error());
+            return;
+        }
+    } else {
+        m_file.setFileName(m_outPath + QStringLiteral(".part"));
+        if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+            done(QStringLiteral("cannot write %1: %2").arg(m_file.fileName(), m_file.errorString()));
+            return;
+        }
     }
     connect(&m_connection, &ServerConnection::failed, this, [this](FailureKind, const QString &message) { done(message); });
     fetch();
@@ -506,7 +552,11 @@ void MediaDownload::fetch()
         }
         m_total = static_cast<qint64>(d.total_size());
         m_sha256 = QByteArray::fromStdString(d.sha256());
-        if (m_file.write(d.data().data(), static_cast<qint64>(d.data().size())) != static_cast<qint64>(d.data().size())) {
+        const QByteArrayView piece(d.data().data(), static_cast<qsizetype>(d.data().size()));
+        m_hash->add(piece);
+        const bool written = m_sealed ? m_sealed->write(piece).ok()
+                                      : m_file.write(piece.data(), piece.size()) == piece.size();
+        if (!written) {
             done(QStringLiteral("cannot write the download (is the disk full?)"));
             return;
         }
@@ -516,14 +566,19 @@ void MediaDownload::fetch()
             fetch();
             return;
         }
-        m_file.close();
-        QFile check(m_file.fileName());
-        crypto::Sha256 hash;
-        if (!check.open(QIODevice::ReadOnly) || !hash.addFile(check) || hash.result() != m_sha256) {
+        if (m_hash->result() != m_sha256) {
             done(QStringLiteral("the downloaded file does not match its SHA-256"));
             return;
         }
-        check.close();
+        if (m_sealed) {
+            if (Status s = m_sealed->commit(); !s) {
+                done(s.error());
+                return;
+            }
+            done();
+            return;
+        }
+        m_file.close();
         QFile::remove(m_outPath);
         if (!QFile::rename(m_file.fileName(), m_outPath)) {
             done(QStringLiteral("cannot move the download to %1").arg(m_outPath));
@@ -537,8 +592,12 @@ void MediaDownload::done(const QString &error)
 {
     if (!error.isEmpty()) {
         m_error = error;
-        m_file.close();
-        QFile::remove(m_file.fileName());
+        if (m_sealed)
+            m_sealed->cancel();
+        if (m_file.isOpen()) {
+            m_file.close();
+            QFile::remove(m_file.fileName());
+        }
     }
     disconnect(&m_connection, nullptr, this, nullptr);
     emit finished(this);

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "acorn.pb.h"
+#include "atrest.h"
 #include "clientstore.h"
+#include "crypto.h"
 #include "serverconnection.h"
 
 #include <QFile>
@@ -38,6 +40,7 @@ struct SyncReport
     int conflicts = 0;
     qint64 uploadedBytes = 0;
     int mediaCompleted = 0;
+    int originalsRemoved = 0; // uploaded originals the server confirmed, removed from this device
     int received = 0;
     int removed = 0;
     // Fate of each pushed observation id: accepted | refused | conflict, with reasons.
@@ -103,6 +106,7 @@ private:
     void pushAssessments();
     void reportJournalViews();
     void startUploads();
+    void removeConfirmedOriginal(const OutboxMedia &media);
     void uploadNext();
     // Keeps up to kChunksInFlight chunks of the current upload on the wire, so the link
     // never waits a round trip per chunk.
@@ -127,7 +131,7 @@ private:
     QSet<QString> m_assessmentChangesSent; // change ids answered in this sync
     bool m_journalViewsReported = false; // one report of journal views per sync
     int m_uploadIndex = 0;
-    std::unique_ptr<QFile> m_file;
+    std::unique_ptr<QIODevice> m_file; // the queued file, read sealed (SealedFileReader)
     qint64 m_offset = 0; // the next byte of the current upload to send
     int m_chunksInFlight = 0;
     // A chunk the server did not take (it holds less than expected): send nothing more
@@ -141,13 +145,18 @@ private:
 };
 
 // Downloads one variant of one media item the signed-in user may see, verifying its
-// SHA-256 before the file appears at `outPath` (written via a temporary file).
+// SHA-256 before the file appears at `outPath` (written via a temporary file). With a
+// DataKey the file is written sealed (SealedFileWriter), for a profile's media/ cache;
+// without one it is written plain, for an export the user asked for (acorn-cli --out).
 class MediaDownload : public QObject
 {
     Q_OBJECT
 public:
     MediaDownload(ServerConnection &connection, QString mediaId, wire::MediaVariant variant, QString outPath,
                   QObject *parent = nullptr);
+    MediaDownload(ServerConnection &connection, QString mediaId, wire::MediaVariant variant, QString outPath,
+                  DataKey key, QObject *parent = nullptr);
+    ~MediaDownload() override;
     void start();
     bool failed() const { return !m_error.isEmpty(); }
     bool refused() const { return m_refused; }
@@ -167,7 +176,10 @@ private:
     QString m_mediaId;
     wire::MediaVariant m_variant;
     QString m_outPath;
-    QFile m_file;
+    DataKey m_key;
+    QFile m_file; // plain output
+    std::unique_ptr<SealedFileWriter> m_sealed; // sealed output
+    std::unique_ptr<crypto::Sha256> m_hash; // of the plain bytes as they arrive
     qint64 m_offset = 0;
     qint64 m_total = -1;
     QByteArray m_sha256;

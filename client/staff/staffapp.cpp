@@ -1,6 +1,7 @@
 #include "staffapp.h"
 
 #include "capturepage.h"
+#include "datakeystore.h"
 #include "enrolment.h"
 #include "fingerprintwarning.h"
 #include "journalpage.h"
@@ -235,7 +236,24 @@ void StaffApp::signedIn(const ui::ServerIdentity &server, const ui::SignInResult
 void StaffApp::openWindow(
     const client::Profile &profile, const QByteArray &token, const QString &notice)
 {
-    auto store = client::ClientStore::open(profile.databasePath());
+    // The profile's data key from the keychain (made on first use): the store is sealed with it.
+    auto *keys = new client::DataKeyStore(profile.keychainKey(), this);
+    connect(keys, &client::DataKeyStore::finished, this,
+        [this, profile, token, notice](client::DataKeyStore *k) {
+            k->deleteLater();
+            if (k->failed()) {
+                fail(tr("This device's Acorn data cannot be opened: %1").arg(k->errorString()));
+                return;
+            }
+            openStore(profile, token, notice, k->key());
+        });
+    keys->start(!client::ClientStore::holdsSealedData(profile.databasePath()));
+}
+
+void StaffApp::openStore(const client::Profile &profile, const QByteArray &token,
+    const QString &notice, const client::DataKey &key)
+{
+    auto store = client::ClientStore::open(profile.databasePath(), key);
     if (!store) {
         fail(tr("This device's Acorn data cannot be opened: %1").arg(store.error()));
         return;

@@ -55,6 +55,8 @@ private:
         const ui::ServerIdentity &server, const QString &username, const QString &notice);
     void signedIn(const ui::ServerIdentity &server, const ui::SignInResult &result);
     void openWindow(const client::Profile &profile, const QByteArray &token, const QString &notice);
+    void openStore(const client::Profile &profile, const QByteArray &token, const QString &notice,
+        const client::DataKey &key);
     void signOut();
     void fail(const QString &message);
     void takeScreenshots();

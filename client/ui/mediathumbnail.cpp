@@ -1,5 +1,7 @@
 #include "mediathumbnail.h"
 
+#include "atrest.h"
+
 #include "medialoader.h"
 #include "touch.h"
 
@@ -74,7 +76,13 @@ void MediaThumbnail::setLocalFile(const QString &thumbnailPath, bool video)
 
 void MediaThumbnail::showImage(const QString &path)
 {
-    QImageReader reader(path);
+    // Sealed at rest: read through the profile's key, decrypted in memory only.
+    const auto file = client::openMediaFile(path);
+    if (!file) {
+        showPlaceholder(tr("cannot be shown"));
+        return;
+    }
+    QImageReader reader(file.get());
     reader.setAutoTransform(true);
     const QSize target(m_side - 6, m_side - 6);
     if (reader.size().isValid())

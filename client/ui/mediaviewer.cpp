@@ -1,5 +1,7 @@
 #include "mediaviewer.h"
 
+#include "atrest.h"
+
 #include "touch.h"
 
 #include <QAudioOutput>
@@ -106,12 +108,19 @@ MediaViewer::MediaViewer(QWidget *parent)
 MediaViewer::~MediaViewer()
 {
     m_player->stop();
+    m_player->setSource(QUrl()); // lets go of m_videoFile before it is destroyed
 }
 
 void MediaViewer::showPhoto(const QString &path)
 {
     stop();
-    QImageReader reader(path);
+    QString error;
+    const auto file = client::openMediaFile(path, &error);
+    if (!file) {
+        showMessage(tr("This photo cannot be shown: %1").arg(error));
+        return;
+    }
+    QImageReader reader(file.get());
     reader.setAutoTransform(true);
     m_image = reader.read();
     if (m_image.isNull()) {
@@ -127,7 +136,15 @@ void MediaViewer::showVideo(const QString &path)
     stop();
     m_image = QImage();
     m_stack->setCurrentWidget(m_videoPage);
-    m_player->setSource(QUrl::fromLocalFile(path));
+    // Played from the sealed file, decrypted segment by segment as the player reads.
+    QString error;
+    auto file = client::openMediaFile(path, &error);
+    if (!file) {
+        showMessage(tr("This video cannot be played on this device: %1").arg(error));
+        return;
+    }
+    m_player->setSourceDevice(file.get(), QUrl::fromLocalFile(path));
+    m_videoFile = std::move(file);
     m_player->play();
 }
 

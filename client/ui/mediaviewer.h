@@ -1,6 +1,9 @@
 #pragma once
 
+#include <QIODevice>
 #include <QImage>
+
+#include <memory>
 #include <QWidget>
 
 class QAudioOutput;
@@ -49,6 +52,7 @@ private:
     QSlider *m_position;
     QLabel *m_time;
     QMediaPlayer *m_player;
+    std::unique_ptr<QIODevice> m_videoFile; // the player's source while it plays
     QAudioOutput *m_audio;
     QImage m_image;
 };

@@ -277,7 +277,8 @@ void SignInDialog::signIn()
         }
     }
     if (!m_scratch) {
-        auto store = client::ClientStore::open(QStringLiteral(":memory:"));
+        auto store = client::ClientStore::open(
+            QStringLiteral(":memory:"), client::DataKey::generate()); // in memory, this sign-in only
         if (!store) {
             showError(store.error());
             return;

@@ -1,5 +1,6 @@
 #include "keepsakeexporter.h"
 
+#include "atrest.h"
 #include "eyfsareas.h"
 
 #include <QDir>
@@ -223,8 +224,9 @@ Result<KeepsakeReport> KeepsakeExporter::exportJournal(
                     + QFileInfo(name).suffix();
             const QString target = dir.absoluteFilePath(name);
             QFile::remove(target);
-            if (!QFile::copy(source, target))
-                return R::failure(tr("%1 could not be written (is the disk full?)").arg(target));
+            // The export is the parent's own copy: written plain, from the sealed cache.
+            if (Status s = client::exportMediaFile(source, target); !s)
+                return R::failure(tr("%1 could not be written: %2").arg(target, s.error()));
             QFile::setPermissions(
                 target, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
             written.insert(name);

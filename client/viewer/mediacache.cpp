@@ -67,9 +67,10 @@ int MediaCache::prune(const QSet<QString> &keepIds) const
 
 // ------------------------------------------------------------------ MediaFetcher
 
-MediaFetcher::MediaFetcher(MediaCache cache, QObject *parent)
+MediaFetcher::MediaFetcher(MediaCache cache, client::DataKey key, QObject *parent)
     : QObject(parent)
     , m_cache(std::move(cache))
+    , m_key(std::move(key))
 {
     QDir().mkpath(m_cache.directory());
 }
@@ -154,7 +155,7 @@ void MediaFetcher::next()
     m_currentJob = m_queue.takeFirst();
     const QString id = QString::fromStdString(m_currentJob.media.id());
     auto *d = new MediaDownload(*m_connection, id, m_currentJob.variant,
-        m_cache.pathFor(m_currentJob.media, m_currentJob.variant), this);
+        m_cache.pathFor(m_currentJob.media, m_currentJob.variant), m_key, this);
     m_current = d;
     connect(d, &MediaDownload::progress, this,
         [this, id](qint64 done, qint64 total) { emit progress(id, done, total); });

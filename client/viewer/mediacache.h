@@ -43,7 +43,8 @@ class MediaFetcher : public QObject
 {
     Q_OBJECT
 public:
-    explicit MediaFetcher(MediaCache cache, QObject *parent = nullptr);
+    // Downloads are sealed with `key`, the profile's data key (ClientStore::dataKey()).
+    MediaFetcher(MediaCache cache, client::DataKey key, QObject *parent = nullptr);
     ~MediaFetcher() override;
 
     const MediaCache &cache() const { return m_cache; }
@@ -82,6 +83,7 @@ private:
     void failAll(const QString &message);
 
     MediaCache m_cache;
+    client::DataKey m_key;
     QPointer<client::ServerConnection> m_connection;
     QList<Job> m_queue;
     QPointer<client::MediaDownload> m_current;

@@ -1,5 +1,6 @@
 #include "observationcard.h"
 
+#include "atrest.h"
 #include "viewersession.h"
 
 #include <QGridLayout>
@@ -12,6 +13,15 @@
 #include <QVBoxLayout>
 
 namespace acorn::viewer {
+
+namespace {
+// A cached thumbnail (sealed at rest), or a null pixmap if it cannot be read.
+QPixmap thumbnailFrom(const QString &path)
+{
+    const auto bytes = client::readMediaFile(path);
+    return bytes ? QPixmap::fromImage(QImage::fromData(bytes.value())) : QPixmap();
+}
+} // namespace
 
 namespace {
 constexpr int kTileWidth = 176;
@@ -257,7 +267,7 @@ ObservationCard::ObservationCard(ViewerSession &session, const wire::Observation
                     return;
                 for (MediaTile *t : std::as_const(m_tiles)) {
                     if (t->mediaId() == id)
-                        t->setThumbnail(QPixmap(path));
+                        t->setThumbnail(thumbnailFrom(path));
                 }
             });
         connect(&fetcher, &MediaFetcher::failed, this,

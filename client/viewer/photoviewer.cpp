@@ -1,5 +1,7 @@
 #include "photoviewer.h"
 
+#include "atrest.h"
+
 #include "schoolcalendar.h"
 #include "viewersession.h"
 #include "watermark.h"
@@ -142,9 +144,10 @@ PhotoViewer::PhotoViewer(ViewerSession &session, const wire::Observation &observ
             if (id != currentMediaId())
                 return;
             if (variant == wire::ORIGINAL || !m_full) {
-                QImageReader reader(path);
+                const auto file = client::openMediaFile(path); // sealed at rest
+                QImageReader reader(file.get());
                 reader.setAutoTransform(true);
-                const QImage img = reader.read();
+                const QImage img = file ? reader.read() : QImage();
                 if (img.isNull()) {
                     m_canvas->setMessage(tr("This photo could not be opened."));
                     return;

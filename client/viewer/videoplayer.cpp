@@ -1,5 +1,7 @@
 #include "videoplayer.h"
 
+#include "atrest.h"
+
 #include "viewersession.h"
 
 #include <QAudioOutput>
@@ -135,6 +137,7 @@ VideoPlayer::VideoPlayer(ViewerSession &session, const wire::Observation &observ
 VideoPlayer::~VideoPlayer()
 {
     m_player->stop();
+    m_player->setSource(QUrl()); // lets go of m_videoFile before it is destroyed
 }
 
 QString VideoPlayer::mediaId() const
@@ -149,7 +152,18 @@ void VideoPlayer::startPlayback(const QString &path)
     m_play->setEnabled(true);
     m_position->setEnabled(true);
     m_loaded = true;
-    m_player->setSource(QUrl::fromLocalFile(path));
+    // Played from the sealed cache file, decrypted segment by segment as the player reads.
+    QString error;
+    auto file = client::openMediaFile(path, &error);
+    if (!file) {
+        m_problem = tr("This video could not be opened: %1").arg(error);
+        m_status->setText(m_problem);
+        m_status->show();
+        m_loaded = false;
+        return;
+    }
+    m_player->setSourceDevice(file.get(), QUrl::fromLocalFile(path));
+    m_videoFile = std::move(file);
     m_player->play();
     m_play->setFocus();
 }

@@ -5,6 +5,8 @@
 #include <QDialog>
 #include <QMediaPlayer>
 
+#include <memory>
+
 class QAudioOutput;
 class QLabel;
 class QProgressBar;
@@ -41,6 +43,7 @@ private:
     ViewerSession &m_session;
     wire::Media m_video;
     QMediaPlayer *m_player = nullptr;
+    std::unique_ptr<QIODevice> m_videoFile; // the player's source while it plays
     QAudioOutput *m_audio = nullptr;
     QVideoWidget *m_videoWidget = nullptr;
     QProgressBar *m_download = nullptr;

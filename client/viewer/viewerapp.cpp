@@ -1,5 +1,6 @@
 #include "viewerapp.h"
 
+#include "datakeystore.h"
 #include "connectpage.h"
 #include "consentdialog.h"
 #include "consentreminder.h"
@@ -102,9 +103,10 @@ void ViewerApp::signedIn(const ui::ServerIdentity &server, const ui::SignInResul
         return;
     }
     closeProfile();
-    openProfile(p, result.token);
-    if (m_session)
-        m_session->rememberAccount(result.displayName, result.schoolName, result.schoolContact);
+    openProfile(p, result.token, [this, result] {
+        if (m_session)
+            m_session->rememberAccount(result.displayName, result.schoolName, result.schoolContact);
+    });
     storeToken(result.token);
 }
 
@@ -126,12 +128,33 @@ void ViewerApp::storeToken(const QByteArray &token)
     keychain->store(token);
 }
 
-void ViewerApp::openProfile(const client::Profile &profile, const QByteArray &token)
+void ViewerApp::openProfile(
+    const client::Profile &profile, const QByteArray &token, std::function<void()> opened)
 {
     m_profile = profile;
-    ViewerAccount account { profile.directory(), profile.host, profile.port, profile.fingerprint,
-        profile.username };
-    auto session = ViewerSession::open(account);
+    const ViewerAccount account { profile.directory(), profile.host, profile.port,
+        profile.fingerprint, profile.username };
+    // The cache is sealed with the profile's data key, read from the keychain first.
+    auto *keys = new client::DataKeyStore(ViewerSession::keychainKey(account), this);
+    connect(keys, &client::DataKeyStore::finished, this,
+        [this, profile, token, account, opened](client::DataKeyStore *k) {
+            k->deleteLater();
+            if (k->failed()) {
+                QMessageBox::critical(nullptr, tr("Acorn"), k->errorString());
+                emit quitRequested();
+                return;
+            }
+            openSession(profile, token, account, k->key());
+            if (opened)
+                opened();
+        });
+    keys->start(!client::ClientStore::holdsSealedData(ViewerSession::databasePath(account)));
+}
+
+void ViewerApp::openSession(const client::Profile &profile, const QByteArray &token,
+    const ViewerAccount &account, const client::DataKey &key)
+{
+    auto session = ViewerSession::open(account, key);
     if (!session) {
         QMessageBox::critical(nullptr, tr("Acorn"), session.error());
         emit quitRequested();

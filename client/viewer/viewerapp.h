@@ -1,10 +1,13 @@
 #pragma once
 
+#include "atrest.h"
 #include "profile.h"
+#include "viewersession.h"
 
 #include <QObject>
 #include <QPointer>
 
+#include <functional>
 #include <memory>
 
 namespace acorn::ui {
@@ -41,7 +44,12 @@ public:
         const ui::ServerIdentity &server, const QString &username, const QString &notice);
     // Opens `profile` with `token`: the consent reminder first if this profile has not
     // accepted it, then the window (cache at once, then a sync).
-    void openProfile(const client::Profile &profile, const QByteArray &token);
+    // Reads the profile's data key (asynchronously), then opens its session; `opened` runs
+    // once the session is open.
+    void openProfile(const client::Profile &profile, const QByteArray &token,
+        std::function<void()> opened = {});
+    void openSession(const client::Profile &profile, const QByteArray &token,
+        const ViewerAccount &account, const client::DataKey &key);
 
     ViewerWindow *window() const;
     ViewerSession *session() const { return m_session.get(); }

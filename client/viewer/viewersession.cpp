@@ -1,5 +1,8 @@
 #include "viewersession.h"
 
+#include "datakeystore.h"
+#include "profile.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QLoggingCategory>
@@ -26,8 +29,34 @@ Result<std::unique_ptr<ViewerSession>> ViewerSession::open(
     const ViewerAccount &account, QObject *parent)
 {
     using R = Result<std::unique_ptr<ViewerSession>>;
-    auto store
-        = ClientStore::open(QDir(account.profileDir).absoluteFilePath(QStringLiteral("acorn.db")));
+    // The cache is sealed with the profile's data key, kept in the keychain next to the
+    // session token (made on first use).
+    const auto key = client::DataKeyStore::obtain(
+        keychainKey(account), !ClientStore::holdsSealedData(databasePath(account)));
+    if (!key)
+        return R::failure(key.error());
+    return open(account, key.value(), parent);
+}
+
+QString ViewerSession::keychainKey(const ViewerAccount &account)
+{
+    client::Profile profile;
+    profile.host = account.host;
+    profile.port = account.port;
+    profile.username = account.username;
+    return profile.keychainKey();
+}
+
+QString ViewerSession::databasePath(const ViewerAccount &account)
+{
+    return QDir(account.profileDir).absoluteFilePath(QStringLiteral("acorn.db"));
+}
+
+Result<std::unique_ptr<ViewerSession>> ViewerSession::open(
+    const ViewerAccount &account, const client::DataKey &key, QObject *parent)
+{
+    using R = Result<std::unique_ptr<ViewerSession>>;
+    auto store = ClientStore::open(databasePath(account), key);
     if (!store)
         return R::failure(store.error());
     return R(std::unique_ptr<ViewerSession>(
@@ -40,7 +69,7 @@ ViewerSession::ViewerSession(
     , m_account(account)
     , m_store(std::move(store))
 {
-    m_fetcher = new MediaFetcher(mediaCache(), this);
+    m_fetcher = new MediaFetcher(mediaCache(), m_store->dataKey(), this);
     // Media asked for while offline (or after the server closed an idle connection):
     // sign in again, which also brings the journal up to date.
     connect(m_fetcher, &MediaFetcher::connectionNeeded, this, [this] {

@@ -34,8 +34,15 @@ class ViewerSession : public QObject
 {
     Q_OBJECT
 public:
+    // Reads the profile's data key from the keychain (waiting for it) and opens the cache.
     static Result<std::unique_ptr<ViewerSession>> open(
         const ViewerAccount &account, QObject *parent = nullptr);
+    // The same with the key already read (client::DataKeyStore).
+    static Result<std::unique_ptr<ViewerSession>> open(
+        const ViewerAccount &account, const client::DataKey &key, QObject *parent = nullptr);
+    // The keychain name of the account's data key (the profile's, "user@host:port").
+    static QString keychainKey(const ViewerAccount &account);
+    static QString databasePath(const ViewerAccount &account);
     ~ViewerSession() override;
 
     const ViewerAccount &account() const { return m_account; }

@@ -12,6 +12,7 @@
 // Target: Acorn faster than convert (ratio < 1.0).
 #include "bench.h"
 #include "clientstore.h"
+#include "atrest.h"
 #include "mediapipeline.h"
 #include "observationqueue.h"
 
@@ -78,7 +79,7 @@ int runCapture(const Options &options)
 
     const QString dir = options.workDir + QStringLiteral("/capture");
     QDir().mkpath(dir);
-    auto store = client::ClientStore::open(dir + QStringLiteral("/device.sqlite"));
+    auto store = client::ClientStore::open(dir + QStringLiteral("/device.sqlite"), client::DataKey::generate());
     if (!store)
         return fail(store.error());
     client::ObservationQueue queue(*store.value(), dir + QStringLiteral("/outbox"));
@@ -109,7 +110,8 @@ int runCapture(const Options &options)
             ours.append(w.wallMs());
 
             // Correct, not only fast: upright, capped, no metadata, queued with its hash.
-            QImageReader check(prepared->originalPath);
+            const auto sealed = client::openMediaFile(prepared->originalPath); // sealed at rest
+            QImageReader check(sealed.get());
             const QSize size = check.size();
             const bool portrait = orientation == 6;
             if (std::max(size.width(), size.height()) != std::min(client::MediaPipeline::kMaxLongEdge, std::max(width, height))

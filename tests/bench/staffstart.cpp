@@ -15,6 +15,7 @@
 //
 // The page cache is warm after the first start (nothing here may drop it on a shared
 // machine): the first start is reported separately from the median.
+#include "datakeystore.h"
 #include "bench.h"
 
 #include "acorn.pb.h"
@@ -164,7 +165,7 @@ int prepareStaffHome(bool smoke)
     client::ProfileList::setLast(profile.id());
     QDir().mkpath(profile.directory());
     QDir().mkpath(profile.mediaDirectory());
-    auto opened = client::ClientStore::open(profile.databasePath());
+    auto opened = client::ClientStore::open(profile.databasePath(), client::DataKeyStore::obtain(profile.keychainKey(), true).value());
     if (!opened)
         return fail(opened.error());
     client::ClientStore &store = *opened.value();

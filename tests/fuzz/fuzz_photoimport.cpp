@@ -9,15 +9,18 @@
 #include "mediapipeline.h"
 
 #include <QCryptographicHash>
+#include "atrest.h"
+
 #include <QFile>
 #include <QImageReader>
 
 namespace {
 
-QByteArray readAll(const QString &path)
+// The plain bytes of a file the pipeline wrote sealed, or nothing.
+QByteArray readSealed(const QString &path, const acorn::client::DataKey &key)
 {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    const auto plain = acorn::client::SealedFileReader::readAll(path, key);
+    return plain ? plain.value() : QByteArray();
 }
 
 } // namespace
@@ -41,7 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             f.open(QIODevice::WriteOnly | QIODevice::Truncate), "cannot write the input file");
         f.write(reinterpret_cast<const char *>(data), static_cast<qint64>(size));
     }
-    const MediaPipeline pipeline(dir + QStringLiteral("/outbox"));
+    const acorn::client::DataKey key = acorn::client::DataKey::generate();
+    const MediaPipeline pipeline(dir + QStringLiteral("/outbox"), key);
     const auto prepared = pipeline.preparePhoto(source);
     if (!prepared) {
         ACORN_FUZZ_CHECK(!prepared.error().isEmpty(), "a refused photo without a reason");
@@ -50,8 +54,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     ACORN_FUZZ_CHECK(prepared->width > 0 && prepared->height > 0, "an empty photo was accepted");
     ACORN_FUZZ_CHECK(std::max(prepared->width, prepared->height) <= MediaPipeline::kMaxLongEdge,
         "the long edge is not capped");
-    const QByteArray original = readAll(prepared->originalPath);
-    const QByteArray thumbnail = readAll(prepared->thumbnailPath);
+    // Written sealed (docs/at-rest.md): the checks are on the plain bytes.
+    const QByteArray original
+        = readSealed(prepared->originalPath, key);
+    const QByteArray thumbnail
+        = readSealed(prepared->thumbnailPath, key);
     ACORN_FUZZ_CHECK(original.size() == prepared->size, "the original's size is wrong");
     ACORN_FUZZ_CHECK(thumbnail.size() == prepared->thumbnailSize, "the thumbnail's size is wrong");
     ACORN_FUZZ_CHECK(

@@ -72,6 +72,23 @@ photo "$WORK/tower.jpg" "Ava's tower" wheat-sienna
 photo "$WORK/garden.jpg" "Planting beans" palegreen-forestgreen
 photo "$WORK/paint.jpg" "Hand painting" lightblue-purple
 photo "$WORK/new.jpg" "Block counting" khaki-orange
+# The staff app's and acorn-cli's profiles (encrypted at rest with data keys kept in the
+# keychain: docs/at-rest.md) live in a home and a throw-away keyring of their own.
+mkdir -p "$OUT" "$WORK/home"
+rm -f "$OUT"/staff-*.png
+export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/config" XDG_DATA_HOME="$WORK/home/data"
+export XDG_CACHE_HOME="$WORK/home/cache" QT_MEDIA_BACKEND=${QT_MEDIA_BACKEND:-ffmpeg}
+if [[ -n ${ACORN_SCREENSHOTS_SESSION:-} ]]; then
+    mkdir -p "$XDG_DATA_HOME"
+    printf 'screenshots' | gnome-keyring-daemon --unlock --components=secrets >/dev/null \
+        || echo "screenshots.sh: gnome-keyring did not start: the app will say it has no keychain"
+    for _ in $(seq 50); do
+        dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+            org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null \
+            | grep -q "boolean true" && break
+        sleep 0.1
+    done
+fi
 cli() {
     ACORN_PASSWORD=acorn-demo-1 "$BIN/acorn-cli" --profile "$WORK/cli" --server "127.0.0.1:$PORT" \
         --pin "$FINGERPRINT" --user jo.smith "$@" >/dev/null || die "acorn-cli $1 failed"
@@ -90,21 +107,6 @@ cli observe --child C002 --observed-at "$(date -d '-1 days' +%Y-%m-%dT09:40:00)"
     --text "Ben shared the watering can and waited for his turn." --tag PSED
 
 # 3. The staff app, signed in as Jo Smith, in a profile of its own.
-mkdir -p "$OUT" "$WORK/home"
-rm -f "$OUT"/staff-*.png
-export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/config" XDG_DATA_HOME="$WORK/home/data"
-export XDG_CACHE_HOME="$WORK/home/cache" QT_MEDIA_BACKEND=${QT_MEDIA_BACKEND:-ffmpeg}
-if [[ -n ${ACORN_SCREENSHOTS_SESSION:-} ]]; then
-    mkdir -p "$XDG_DATA_HOME"
-    printf 'screenshots' | gnome-keyring-daemon --unlock --components=secrets >/dev/null \
-        || echo "screenshots.sh: gnome-keyring did not start: the app will say it has no keychain"
-    for _ in $(seq 50); do
-        dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-            org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null \
-            | grep -q "boolean true" && break
-        sleep 0.1
-    done
-fi
 export ACORN_SCREENSHOT_PHOTO="$WORK/new.jpg" ACORN_PASSWORD=acorn-demo-1
 staff=("$BIN/acorn-staff" --server "127.0.0.1:$PORT" --pin "$FINGERPRINT" --user jo.smith --screenshots "$OUT")
 if command -v xvfb-run >/dev/null; then

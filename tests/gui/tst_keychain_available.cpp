@@ -3,6 +3,7 @@
 // of "stay signed in" are only meaningful with it. Elsewhere a missing keychain is a skip
 // with the reason; the apps themselves then fall back to "sign in each time".
 #include "credentialstore.h"
+#include "datakeystore.h"
 
 #include <QCoreApplication>
 #include <QSignalSpy>
@@ -52,6 +53,39 @@ private slots:
         QVERIFY(goneDone.wait(30000));
         QVERIFY(gone.token().isEmpty());
         QVERIFY(!gone.keychainUnavailable());
+    }
+
+    // A profile's at-rest data key: made once, next to (not instead of) the session token,
+    // read back the same; a missing key is never replaced by a new one behind the user's
+    // back when sealed data exists.
+    void dataKeyIsMadeOnceAndKeptApart()
+    {
+        const QString profile = QStringLiteral("acorn-test-%1@school:7443")
+                                    .arg(QUuid::createUuid().toString(QUuid::WithoutBraces));
+        using acorn::client::DataKeyStore;
+        const auto missing = DataKeyStore::obtain(profile, false);
+        if (!missing && missing.error().contains(QStringLiteral("no working keychain")))
+            QSKIP(qPrintable(missing.error()));
+        QVERIFY(!missing);
+        QVERIFY2(missing.error().contains(QStringLiteral("missing from the keychain")), qPrintable(missing.error()));
+        QVERIFY(missing.error().contains(QStringLiteral("Nothing was deleted")));
+        const auto made = DataKeyStore::obtain(profile, true);
+        QVERIFY2(made, qPrintable(made.error()));
+        QCOMPARE(made.value().bytes().size(), 32);
+        const auto again = DataKeyStore::obtain(profile, true);
+        QVERIFY(again);
+        QCOMPARE(again.value().bytes(), made.value().bytes());
+        QVERIFY(DataKeyStore::obtain(profile, false));
+        // The session token under the same profile is another entry.
+        CredentialStore token(profile);
+        QSignalSpy tokenDone(&token, &CredentialStore::finished);
+        token.startRead();
+        QVERIFY(tokenDone.wait(30000));
+        QVERIFY(token.token().isEmpty());
+        CredentialStore remove(profile, CredentialStore::Secret::DataKey);
+        QSignalSpy removed(&remove, &CredentialStore::finished);
+        remove.startDelete();
+        QVERIFY(removed.wait(30000));
     }
 };
 

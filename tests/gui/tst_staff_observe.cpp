@@ -6,6 +6,7 @@
 // it is back; an amendment; the consent refusal in the editor; a conflict with another
 // device settled side by side; a deletion with confirmation. What reached the server is
 // checked with acorn-cli as another user, not with the app's own view.
+#include "atrest.h"
 #include "capturepage.h"
 #include "conflictdialog.h"
 #include "journalcard.h"
@@ -230,7 +231,12 @@ private slots:
         const client::PreparedMedia &prepared = capture->media().first();
         QCOMPARE(prepared.kind, wire::PHOTO);
         QVERIFY(QFileInfo::exists(prepared.thumbnailPath));
-        QCOMPARE(QImageReader(prepared.originalPath).size(), QSize(2560, 1920)); // long edge capped
+        {
+            // Sealed at rest: read as the app reads it, with the profile's key.
+            const auto file = client::openMediaFile(prepared.originalPath);
+            QVERIFY(file);
+            QCOMPARE(QImageReader(file.get()).size(), QSize(2560, 1920)); // long edge capped
+        }
         QVERIFY(prepared.originalPath.startsWith(w->profile().outboxDirectory()));
         // ... and by dropping a file on the screen.
         const QString second = makePhoto(m_files.filePath(QStringLiteral("garden.jpg")), 2);
@@ -562,16 +568,25 @@ private slots:
         const wire::Observation &o = journal.first().observation;
         QCOMPARE(o.media_size(), 1);
         QCOMPARE(o.media(0).kind(), wire::VIDEO);
+        // The server confirmed the upload: the original left this tablet (docs/at-rest.md),
+        // so the viewer below plays the copy fetched back from the server, sealed in media/.
+        const QString queued
+            = w->queue().store().queuedMediaPath(QString::fromStdString(o.media(0).id()), wire::ORIGINAL);
+        QVERIFY(queued.startsWith(w->profile().outboxDirectory()));
+        QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(queued), 10000);
         w->showMedia(o.media(0));
         QCOMPARE(w->currentPage(), w->mediaPage());
         ui::MediaViewer *viewer = w->mediaPage()->viewer();
-        QVERIFY(viewer->isShowingVideo());
+        QTRY_VERIFY_WITH_TIMEOUT(viewer->isShowingVideo(), 20000); // fetched from the server
         QTRY_VERIFY_WITH_TIMEOUT(viewer->player()->duration() > 1000
                 || viewer->player()->error() != QMediaPlayer::NoError,
             20000);
         QVERIFY2(viewer->player()->error() == QMediaPlayer::NoError,
             qPrintable(viewer->player()->errorString()));
         QTRY_VERIFY_WITH_TIMEOUT(viewer->player()->position() > 0, 20000); // it plays
+        const QString fetched = w->mediaLoader()->localPath(o.media(0), wire::ORIGINAL);
+        QVERIFY2(fetched.startsWith(w->profile().mediaDirectory()), qPrintable(fetched));
+        QVERIFY(client::sealedfile::isSealed(fetched));
         w->goBack();
         QCOMPARE(viewer->player()->playbackState(), QMediaPlayer::StoppedState);
     }

@@ -2,6 +2,7 @@
 // 127.0.0.1: first contact and fingerprint comparison, enrolment codes, activation, sign-in
 // failures told in plain words, the session kept in the keychain (or "sign in each time"
 // when there is none), and the blocking warning when a known server's fingerprint changes.
+#include "datakeystore.h"
 #include "connectpage.h"
 #include "credentialstore.h"
 #include "datadir.h"
@@ -450,7 +451,7 @@ private slots:
         QVERIFY(!child<QPushButton>(&page, QStringLiteral("continueButton"))->isEnabled());
 
         // The running app with a session for that profile: sync stops, the dialog shows both.
-        auto store = client::ClientStore::open(known.databasePath());
+        auto store = client::ClientStore::open(known.databasePath(), client::DataKeyStore::obtain(known.keychainKey(), true).value());
         QVERIFY(store.ok());
         StaffWindow window(known, std::move(store).value(), QByteArray(32, 'x'));
         window.show();

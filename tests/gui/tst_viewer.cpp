@@ -539,6 +539,27 @@ private slots:
             qPrintable(player->player()->errorString()));
         QVERIFY(player->player()->duration() > 0);
         player->close();
+        // The parent's cache holds the video and the thumbnails sealed (docs/at-rest.md): no
+        // JPEG (JFIF) or MP4 ('ftyp') is readable in it, and neither is the journal's text.
+        const QDir cache(m_session->mediaCache().directory());
+        int sealed = 0;
+        for (const QFileInfo &fi : cache.entryInfoList(QDir::Files)) {
+            QFile f(fi.absoluteFilePath());
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray raw = f.readAll();
+            QVERIFY2(raw.startsWith("ACRNSEAL"), qPrintable(fi.fileName()));
+            QVERIFY2(!raw.contains("JFIF") && !raw.contains("ftyp"), qPrintable(fi.fileName()));
+            ++sealed;
+        }
+        QVERIFY(sealed >= 2); // the video and at least one thumbnail
+        for (const char *name : { "acorn.db", "acorn.db-wal" }) {
+            QFile db(alexProfile() + QLatin1Char('/') + QLatin1String(name));
+            if (db.open(QIODevice::ReadOnly))
+            {
+                const QByteArray raw = db.readAll();
+                QVERIFY2(!raw.contains("sorted the shells") && !raw.contains("Brown"), name);
+            }
+        }
     }
 
     void unreleasedReceptionAppearsAfterRelease()
@@ -742,7 +763,9 @@ private slots:
         {
             ViewerApp app;
             app.openProfile(p, m_token);
-            QVERIFY(app.window()); // accepted before, on this profile: straight in
+            // The data key is read from the keychain first (asynchronously), then: accepted
+            // before, on this profile, so straight in.
+            QTRY_VERIFY(app.window());
             QVERIFY(!findConsent());
             QSignalSpy done(app.session(), &ViewerSession::syncFinished);
             QVERIFY(done.wait(60000));

@@ -65,7 +65,7 @@ class TestAssessmentsOverTls : public QObject
         auto &store = m_engineDevices[name];
         if (!store) {
             auto s = client::ClientStore::open(
-                m_dir.filePath(QStringLiteral("engine-devices/%1/acorn.db").arg(name)));
+                m_dir.filePath(QStringLiteral("engine-devices/%1/acorn.db").arg(name)), client::DataKey::generate());
             if (!s)
                 qFatal("cannot open the device store: %s", qPrintable(s.error()));
             store = std::move(s).value();
@@ -133,7 +133,7 @@ class TestAssessmentsOverTls : public QObject
             if (!login.has_login_reply())
                 qFatal("cannot sign in %s: %s", qPrintable(user), qPrintable(describe(login)));
             auto store = client::ClientStore::open(
-                m_dir.filePath(QStringLiteral("devices/%1/acorn.db").arg(name)));
+                m_dir.filePath(QStringLiteral("devices/%1/acorn.db").arg(name)), client::DataKey::generate());
             if (!store)
                 qFatal("cannot open the device store: %s", qPrintable(store.error()));
             d.store = std::move(store).value();

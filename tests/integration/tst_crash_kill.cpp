@@ -128,18 +128,19 @@ class TestCrashKill : public QObject
                                     .arg(copies.value(id))));
         QCOMPARE(copies.size(), m_saved.size());
 
-        // Every photo: the server's copy is the device's bytes (the device keeps its
-        // outbox copy for now), and what a lead downloads matches the SHA-256.
+        // Every photo: the device that took it sent it and, the server having confirmed it,
+        // removed its original and kept the sealed thumbnail; what a lead downloads matches
+        // the SHA-256.
         int checked = 0;
         for (auto it = shaOf.cbegin(); it != shaOf.cend(); ++it) {
-            QString local;
+            QString thumbnailOn;
             for (const Device &d : std::as_const(m_devices)) {
-                const QString f = d.profile + QStringLiteral("/outbox/") + it.key() + QStringLiteral(".jpg");
-                if (QFileInfo::exists(f))
-                    local = f;
+                const QString f = d.profile + QStringLiteral("/outbox/") + it.key();
+                if (QFileInfo::exists(f + QStringLiteral(".thumb.jpg")))
+                    thumbnailOn = d.profile;
+                QVERIFY2(!QFileInfo::exists(f + QStringLiteral(".jpg")), qPrintable(it.key()));
             }
-            QVERIFY2(!local.isEmpty(), qPrintable(it.key()));
-            QCOMPARE(fileSha256(local), it.value());
+            QVERIFY2(!thumbnailOn.isEmpty(), qPrintable(it.key()));
             ++checked;
             // Downloads sign in each time (scrypt): a few prove the path, the object store
             // check below covers every file.
@@ -306,7 +307,7 @@ private slots:
                 for (const QJsonValue &m : o.value(QStringLiteral("media")).toArray()) {
                     const QString f = d.profile + QStringLiteral("/outbox/") + m.toObject().value(QStringLiteral("id")).toString()
                         + QStringLiteral(".jpg");
-                    QCOMPARE(fileSha256(f), m.toObject().value(QStringLiteral("sha256")).toString());
+                    QCOMPARE(deviceFileSha256(d.profile, f), m.toObject().value(QStringLiteral("sha256")).toString());
                 }
             }
             qInfo("round %d: %s after %d ms", round, p->exitStatus() == QProcess::NormalExit ? "finished" : "SIGKILL", delay);
@@ -354,7 +355,8 @@ private slots:
         m_server.kill();
         const QString part = m_server.dataDir() + QStringLiteral("/media/incoming/") + mediaId + QStringLiteral(".0.part");
         QFile::remove(part);
-        QVERIFY(QFile::copy(d.profile + QStringLiteral("/outbox/") + mediaId + QStringLiteral(".jpg"), part));
+        // The device keeps its original sealed (the upload was not confirmed): its plain bytes.
+        QVERIFY(copyDevicePlainFile(d.profile, d.profile + QStringLiteral("/outbox/") + mediaId + QStringLiteral(".jpg"), part));
         QVERIFY(m_server.start());
         // One ordinary sync finishes it (bounded: acorn-cli gets two minutes).
         checkConverged(QStringLiteral("last-chunk"));

@@ -113,9 +113,12 @@ private slots:
                    {QStringLiteral("media"), m_mediaId, QStringLiteral("--out"), out});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(fileSha256(out), media.value(QStringLiteral("sha256")).toString());
-        // Byte-identical to what the practitioner's device queued.
-        QCOMPARE(fileSha256(out), fileSha256(profile(QStringLiteral("nina")) + QStringLiteral("/outbox/") + m_mediaId
-                                          + QStringLiteral(".jpg")));
+        // The practitioner's device sent the original and, once the server confirmed it,
+        // removed it (a lost tablet holds as little as possible); the sealed thumbnail stays.
+        const QString queued = profile(QStringLiteral("nina")) + QStringLiteral("/outbox/") + m_mediaId;
+        QVERIFY(!QFileInfo::exists(queued + QStringLiteral(".jpg")));
+        QVERIFY(QFileInfo::exists(queued + QStringLiteral(".thumb.jpg")));
+        QVERIFY(!deviceFileSha256(profile(QStringLiteral("nina")), queued + QStringLiteral(".thumb.jpg")).isEmpty());
     }
 
     void secondGuardianSeesTheSame()
@@ -237,9 +240,14 @@ private slots:
         const QJsonObject queued = object(r.out);
         QCOMPARE(queued.value(QStringLiteral("state")).toString(), QStringLiteral("accepted")); // the push made it
         const QString mediaId = queued.value(QStringLiteral("media")).toArray().at(0).toString();
-        const qint64 photoSize = QFileInfo(p + QStringLiteral("/outbox/") + mediaId + QStringLiteral(".jpg")).size();
-        const qint64 thumbSize = QFileInfo(p + QStringLiteral("/outbox/") + mediaId + QStringLiteral(".thumb.jpg")).size();
+        const QString original = p + QStringLiteral("/outbox/") + mediaId + QStringLiteral(".jpg");
+        const QString thumbnail = p + QStringLiteral("/outbox/") + mediaId + QStringLiteral(".thumb.jpg");
+        const qint64 photoSize = QFileInfo(original).size();
+        const qint64 thumbSize = QFileInfo(thumbnail).size();
         QVERIFY2(photoSize > 3'000'000, qPrintable(QString::number(photoSize)));
+        // The upload was not confirmed: the device keeps its (sealed) original.
+        const QString sha = deviceFileSha256(p, original);
+        QVERIFY(!sha.isEmpty());
 
         // Sync again, directly: only what the server does not already hold is sent.
         r = runCliAsync(p, QStringLiteral("nina.nursery"), QStringLiteral("correct horse 1"), {QStringLiteral("sync")},
@@ -257,7 +265,10 @@ private slots:
         r = runCli(m_server, alex, QStringLiteral("alex.brown"), QStringLiteral("correct horse 1"),
                    {QStringLiteral("media"), mediaId, QStringLiteral("--out"), out});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QCOMPARE(fileSha256(out), fileSha256(p + QStringLiteral("/outbox/") + mediaId + QStringLiteral(".jpg")));
+        QCOMPARE(fileSha256(out), sha);
+        // Confirmed now: the original left the device, the thumbnail stayed.
+        QVERIFY(!QFileInfo::exists(original));
+        QVERIFY(QFileInfo::exists(thumbnail));
     }
 
     void malformedFrameClosesOnlyThatConnection()

@@ -57,7 +57,7 @@ class TestJournalAudit : public QObject
 
     std::unique_ptr<ClientStore> openStore(const QString &name)
     {
-        auto s = ClientStore::open(m_server.scratch() + QLatin1Char('/') + name + QStringLiteral("/acorn.db"));
+        auto s = ClientStore::open(m_server.scratch() + QLatin1Char('/') + name + QStringLiteral("/acorn.db"), client::DataKey::generate());
         return s ? std::move(s).value() : nullptr;
     }
 

@@ -67,7 +67,7 @@ class TestNetworkFaults : public QObject
     {
         auto d = std::make_unique<Device>();
         d->dir = m_server.scratch() + QStringLiteral("/device%1").arg(++m_device);
-        auto store = ClientStore::open(d->dir + QStringLiteral("/acorn.db"));
+        auto store = ClientStore::open(d->dir + QStringLiteral("/acorn.db"), client::DataKey::generate());
         if (!store)
             return nullptr;
         d->store = std::move(store).value();

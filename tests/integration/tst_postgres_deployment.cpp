@@ -164,7 +164,8 @@ private slots:
         const qint64 photoSize = QFileInfo(original).size();
         const qint64 thumbSize = QFileInfo(p + QStringLiteral("/outbox/") + mediaId + QStringLiteral(".thumb.jpg")).size();
         QVERIFY2(photoSize > 3'000'000, qPrintable(QString::number(photoSize)));
-        const QString sha = fileSha256(original);
+        const QString sha = deviceFileSha256(p, original); // sealed, not yet confirmed: kept
+        QVERIFY(!sha.isEmpty());
 
         r = cli(QStringLiteral("nina-cut"), QStringLiteral("nina.nursery"), {QStringLiteral("sync")}, m_portB);
         QVERIFY2(r.exitCode == 0, r.err.constData());

@@ -57,7 +57,7 @@ class TestRulesOverTls : public QObject
     ClientStore &device(const QString &user)
     {
         if (!m_devices.contains(user)) {
-            auto s = ClientStore::open(m_dir.filePath(QStringLiteral("devices/%1/acorn.db").arg(user)));
+            auto s = ClientStore::open(m_dir.filePath(QStringLiteral("devices/%1/acorn.db").arg(user)), client::DataKey::generate());
             if (!s.ok())
                 qFatal("cannot open the device store: %s", qPrintable(s.error()));
             m_devices.insert(user, std::shared_ptr<ClientStore>(std::move(s).value()));
@@ -113,7 +113,8 @@ class TestRulesOverTls : public QObject
         o.set_state(state);
         QList<OutboxMedia> media;
         if (withPhoto) {
-            MediaPipeline pipeline(m_dir.filePath(QStringLiteral("devices/%1/outbox").arg(staff)));
+            MediaPipeline pipeline(m_dir.filePath(QStringLiteral("devices/%1/outbox").arg(staff)),
+                device(staff).dataKey());
             auto p = pipeline.preparePhoto(m_photo);
             if (!p.ok())
                 qFatal("cannot prepare the photo: %s", qPrintable(p.error()));

@@ -1,5 +1,7 @@
 #include "testserver.h"
 
+#include "datakeystore.h"
+
 #include "testdatabase.h"
 
 #include <QCryptographicHash>
@@ -253,6 +255,13 @@ bool copyDeviceStore(const QString &from, const QString &to)
 {
     if (!QDir().mkpath(to))
         return false;
+    // The store is sealed with the device's data key: the copy takes the key along.
+    const auto key = acorn::client::DataKeyStore::obtain(
+        acorn::client::DataKeyStore::folderKeyName(from), false);
+    if (!key
+        || !acorn::client::DataKeyStore::save(
+            acorn::client::DataKeyStore::folderKeyName(to), key.value()))
+        return false;
     for (const char *f : {"acorn.db", "acorn.db-wal", "acorn.db-shm"}) {
         const QString source = from + QLatin1Char('/') + QLatin1String(f);
         if (QFile::exists(source) && !QFile::copy(source, to + QLatin1Char('/') + QLatin1String(f)))
@@ -266,6 +275,33 @@ quint32 faultSeed()
     bool seeded = false;
     const quint32 seed = qEnvironmentVariable("ACORN_FAULT_SEED").toUInt(&seeded);
     return seeded ? seed : QRandomGenerator::global()->generate();
+}
+
+bool copyDevicePlainFile(const QString &profileDir, const QString &path, const QString &target)
+{
+    const auto key = acorn::client::DataKeyStore::obtain(
+        acorn::client::DataKeyStore::folderKeyName(profileDir), false);
+    if (!key)
+        return false;
+    const auto plain = acorn::client::SealedFileReader::readAll(path, key.value());
+    QFile out(target);
+    return plain && out.open(QIODevice::WriteOnly | QIODevice::Truncate)
+        && out.write(plain.value()) == plain.value().size();
+}
+
+QString deviceFileSha256(const QString &profileDir, const QString &path)
+{
+    const auto key = acorn::client::DataKeyStore::obtain(
+        acorn::client::DataKeyStore::folderKeyName(profileDir), false);
+    if (!key)
+        return {};
+    acorn::client::SealedFileReader f(path, key.value());
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    if (!h.addData(&f) || f.pos() != f.size())
+        return {};
+    return QString::fromLatin1(h.result().toHex());
 }
 
 QString fileSha256(const QString &path)

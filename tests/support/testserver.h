@@ -96,6 +96,11 @@ bool copyDeviceStore(const QString &from, const QString &to);
 quint32 faultSeed();
 // The SHA-256 of a file's bytes, in hex (empty if it cannot be read).
 QString fileSha256(const QString &path);
+// The SHA-256 of the plain bytes of a sealed file on a device (acorn-cli profile folder
+// `profileDir`, its data key read from the keychain), in hex; empty if it cannot be opened.
+QString deviceFileSha256(const QString &profileDir, const QString &path);
+// Writes the plain bytes of such a sealed device file to `target`; false if it cannot.
+bool copyDevicePlainFile(const QString &profileDir, const QString &path, const QString &target);
 
 // Runs acorn-server with these arguments (an admin command, doctor, ...) to completion.
 CliResult runServerCommand(const QStringList &args);

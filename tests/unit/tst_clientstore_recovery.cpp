@@ -10,6 +10,15 @@
 using namespace acorn;
 using namespace acorn::client;
 
+namespace {
+// The data key of this test's device stores: one per run, as a device keeps one.
+const acorn::client::DataKey &testDataKey()
+{
+    static const acorn::client::DataKey key = acorn::client::DataKey::generate();
+    return key;
+}
+} // namespace
+
 // A damaged local store on a device: real SQLite files, damaged the way a failing SD card
 // or a power cut damages them. Opening finds it (quick_check), sets the file aside, starts
 // afresh and rescues the outbox; a file that is not a database at all still opens; a
@@ -37,7 +46,7 @@ private slots:
         QStringList changeIds;
         QStringList mediaIds;
         {
-            auto store = ClientStore::open(path);
+            auto store = ClientStore::open(path, testDataKey());
             QVERIFY2(store, qPrintable(store.error()));
             QVERIFY(!store.value()->recovery());
             for (int i = 0; i < 2; ++i) {
@@ -69,7 +78,7 @@ private slots:
         }
         QVERIFY(acorn::test::damageTablePage(path, QStringLiteral("observations")));
 
-        auto reopened = ClientStore::open(path);
+        auto reopened = ClientStore::open(path, testDataKey());
         QVERIFY2(reopened, qPrintable(reopened.error()));
         ClientStore &store = *reopened.value();
         QVERIFY(store.recovery());
@@ -101,7 +110,7 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(QByteArray(8192, '\x17'));
         f.close();
-        auto store = ClientStore::open(path);
+        auto store = ClientStore::open(path, testDataKey());
         QVERIFY2(store, qPrintable(store.error()));
         QVERIFY(store.value()->recovery());
         QCOMPARE(store.value()->recovery()->editsSalvaged, 0);
@@ -113,11 +122,11 @@ private slots:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("acorn.db"));
         {
-            auto store = ClientStore::open(path);
+            auto store = ClientStore::open(path, testDataKey());
             QVERIFY(store);
             QVERIFY(store.value()->queue(edit(QStringLiteral("kept")), {}));
         }
-        auto again = ClientStore::open(path);
+        auto again = ClientStore::open(path, testDataKey());
         QVERIFY(again);
         QVERIFY(!again.value()->recovery());
         QCOMPARE(again.value()->outbox().size(), 1);

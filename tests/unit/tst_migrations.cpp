@@ -10,6 +10,15 @@
 
 using namespace acorn;
 
+namespace {
+// The data key of this test's device stores: one per run, as a device keeps one.
+const acorn::client::DataKey &testDataKey()
+{
+    static const acorn::client::DataKey key = acorn::client::DataKey::generate();
+    return key;
+}
+} // namespace
+
 // Schema migrations of the server database and the device store: a fresh file reaches the
 // latest version, reopening changes nothing, a failed step changes nothing, and a file
 // written by a newer Acorn is refused with a message saying what to do.
@@ -207,17 +216,17 @@ private slots:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("device.db"));
         {
-            auto s = client::ClientStore::open(path);
+            auto s = client::ClientStore::open(path, testDataKey());
             QVERIFY2(s.ok(), qPrintable(s.error()));
             QVERIFY(s.value()->setSetting(QStringLiteral("k"), QStringLiteral("v")));
         }
         {
-            auto s = client::ClientStore::open(path);
+            auto s = client::ClientStore::open(path, testDataKey());
             QVERIFY(s.ok());
             QCOMPARE(s.value()->setting(QStringLiteral("k")), QStringLiteral("v"));
         }
         rawExec(path, {QStringLiteral("PRAGMA user_version = %1").arg(client::ClientStore::kSchemaVersion + 1)});
-        auto s = client::ClientStore::open(path);
+        auto s = client::ClientStore::open(path, testDataKey());
         QVERIFY(!s.ok());
         QVERIFY2(s.error().contains(QStringLiteral("newer version of Acorn")), qPrintable(s.error()));
     }
