@@ -9,6 +9,7 @@
 // screenshot under Xvfb: docs/screenshots/two-factor-setup.png).
 #include "authenticatorapp.h"
 #include "clientstore.h"
+#include "datakeystore.h"
 #include "profile.h"
 #include "qrcodeimage.h"
 #include "staffgui.h"
@@ -76,7 +77,8 @@ class TestStaffTwoFactor : public QObject
         wire::Error::Code *refusal = nullptr)
     {
         auto scratch = client::ClientStore::open(m_server.scratch()
-            + QStringLiteral("/signin-%1.db").arg(QDateTime::currentMSecsSinceEpoch()));
+                + QStringLiteral("/signin-%1.db").arg(QDateTime::currentMSecsSinceEpoch()),
+            client::DataKey::generate());
         if (!scratch)
             return {};
         client::SyncOptions o = options(user, {});
@@ -158,7 +160,10 @@ private slots:
         profile.displayName = QStringLiteral("Nina Nursery");
         profile.role = wire::ROLE_PRACTITIONER;
         profile.schoolName = QStringLiteral("Test Primary");
-        auto store = client::ClientStore::open(profile.databasePath());
+        // The data key as the staff app keeps it: in the keychain, under the profile's name.
+        const auto dataKey = client::DataKeyStore::obtain(profile.keychainKey(), true);
+        QVERIFY2(dataKey.ok(), qPrintable(dataKey.ok() ? QString() : dataKey.error()));
+        auto store = client::ClientStore::open(profile.databasePath(), dataKey.value());
         QVERIFY(store.ok());
         StaffWindow window(profile, std::move(store).value(), token);
         window.show();
@@ -297,7 +302,7 @@ private slots:
     void offlineAndRefusedAreToldApart()
     {
         auto scratch
-            = client::ClientStore::open(m_server.scratch() + QStringLiteral("/offline.db"));
+            = client::ClientStore::open(m_server.scratch() + QStringLiteral("/offline.db"), client::DataKey::generate());
         QVERIFY(scratch.ok());
         // A port nothing listens on.
         QTcpServer closed;

@@ -317,8 +317,10 @@ private slots:
         qInfo("%d client kills", killed);
         // A kill in the middle of writing a photo leaves its temporary file: the next start
         // removes it (planted here, as the random kills rarely land in that write).
+        // (Every run may have been killed before acorn-cli made outbox/: make it first.)
+        QVERIFY(QDir().mkpath(d.profile + QStringLiteral("/outbox")));
         QFile planted(d.profile + QStringLiteral("/outbox/00000000-0000-4000-8000-000000000000.jpg.tmp"));
-        QVERIFY(planted.open(QIODevice::WriteOnly));
+        QVERIFY2(planted.open(QIODevice::WriteOnly), qPrintable(planted.errorString()));
         planted.write(QByteArray(4096, 'x'));
         planted.close();
         const CliResult last = runCli(m_server, d.profile, d.user, password(), {QStringLiteral("sync")});

@@ -1,5 +1,7 @@
 #include "staffdevice.h"
 
+#include "atrest.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -16,10 +18,11 @@ QString str(const std::string &s)
     return QString::fromStdString(s);
 }
 
+// The plain bytes of a file the device's pipeline wrote (sealed at rest, docs/at-rest.md).
 QByteArray readAll(const QString &path)
 {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    const auto bytes = client::readMediaFile(path);
+    return bytes ? bytes.value() : QByteArray();
 }
 
 // The model's form of what a device saved, as the server must store it.
