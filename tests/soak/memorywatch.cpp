@@ -77,13 +77,19 @@ QStringList MemoryWatch::judge(QStringList *summary) const
         return problems;
     }
     const double bound = q[1].peakMiB * (1 + kGrowthFraction) + kGrowthMiB;
+    // Under AddressSanitizer (tests/sanitize) freed memory is held in a quarantine of up to
+    // 256 MiB, so the resident set grows whatever the code does: the figures are printed,
+    // the bound is not applied, and LeakSanitizer checks for leaks at exit instead.
+    const bool enforced = qEnvironmentVariable("ACORN_SOAK_MEMORY_BOUND") != QLatin1String("report");
     summary->append(
         QStringLiteral("bound: last-quarter peak <= second-quarter peak x %1 + %2 MiB = %3 MiB: %4")
             .arg(1 + kGrowthFraction)
             .arg(kGrowthMiB)
             .arg(bound, 0, 'f', 1)
-            .arg(q[3].peakMiB <= bound ? QStringLiteral("held") : QStringLiteral("BROKEN")));
-    if (q[3].peakMiB > bound)
+            .arg(!enforced ? QStringLiteral("not applied (ACORN_SOAK_MEMORY_BOUND=report)")
+                    : q[3].peakMiB <= bound ? QStringLiteral("held")
+                                            : QStringLiteral("BROKEN")));
+    if (enforced && q[3].peakMiB > bound)
         problems << QStringLiteral(
             "the server's memory grew: last-quarter peak %1 MiB over the bound %2 MiB "
             "(second-quarter peak %3 MiB)")
