@@ -1,5 +1,6 @@
 #include "framecodec.h"
 
+#include <QIODevice>
 #include <QtEndian>
 
 namespace acorn {
@@ -35,32 +36,61 @@ qsizetype FrameDecoder::feed(QByteArrayView bytes)
         if (!m_haveHeader) {
             m_header.append(bytes.data() + used, take);
             used += take;
-            if (m_header.size() == 4) {
-                m_expected = qFromBigEndian<quint32>(m_header.constData());
-                m_haveHeader = true;
-                if (m_expected > m_maxFrameBytes) {
-                    fail(QStringLiteral("frame of %1 bytes exceeds the limit of %2")
-                             .arg(m_expected)
-                             .arg(m_maxFrameBytes));
-                    break;
-                }
-                m_payload.clear();
-                m_payload.reserve(static_cast<qsizetype>(m_expected));
-            }
+            if (m_header.size() == 4)
+                headerComplete();
         } else {
             m_payload.append(bytes.data() + used, take);
             used += take;
         }
-        if (m_haveHeader && m_payload.size() == static_cast<qsizetype>(m_expected)) {
-            m_frame.Clear();
-            if (!m_frame.ParseFromArray(m_payload.constData(), static_cast<int>(m_payload.size()))) {
-                fail(QStringLiteral("malformed frame of %1 bytes").arg(m_expected));
-                break;
-            }
-            m_state = State::FrameReady;
-        }
+        parseIfComplete();
     }
     return used;
+}
+
+qint64 FrameDecoder::readFrom(QIODevice &device)
+{
+    const qsizetype want = bytesWanted();
+    if (want <= 0)
+        return 0;
+    if (!m_haveHeader) {
+        char header[4];
+        const qint64 got = device.read(header, want);
+        if (got > 0)
+            feed(QByteArrayView(header, got));
+        return got;
+    }
+    // Within the capacity reserved when the header came: no reallocation, no zeroing.
+    const qsizetype have = m_payload.size();
+    m_payload.resize(have + want);
+    const qint64 got = device.read(m_payload.data() + have, want);
+    m_payload.resize(have + std::max<qint64>(got, 0));
+    if (got > 0)
+        parseIfComplete();
+    return got;
+}
+
+void FrameDecoder::headerComplete()
+{
+    m_expected = qFromBigEndian<quint32>(m_header.constData());
+    m_haveHeader = true;
+    if (m_expected > m_maxFrameBytes) {
+        fail(QStringLiteral("frame of %1 bytes exceeds the limit of %2").arg(m_expected).arg(m_maxFrameBytes));
+        return;
+    }
+    m_payload.resize(0);
+    m_payload.reserve(static_cast<qsizetype>(m_expected));
+}
+
+void FrameDecoder::parseIfComplete()
+{
+    if (m_state != State::NeedMore || !m_haveHeader || m_payload.size() != static_cast<qsizetype>(m_expected))
+        return;
+    m_frame.Clear();
+    if (!m_frame.ParseFromArray(m_payload.constData(), static_cast<int>(m_payload.size()))) {
+        fail(QStringLiteral("malformed frame of %1 bytes").arg(m_expected));
+        return;
+    }
+    m_state = State::FrameReady;
 }
 
 wire::Frame FrameDecoder::takeFrame()
@@ -71,8 +101,9 @@ wire::Frame FrameDecoder::takeFrame()
     m_state = State::NeedMore;
     m_haveHeader = false;
     m_header.clear();
-    m_payload.clear();
-    m_payload.squeeze();
+    m_payload.resize(0);
+    if (m_payload.capacity() > kRetainedCapacity)
+        m_payload.squeeze();
     m_expected = 0;
     return out;
 }

@@ -6,6 +6,8 @@
 #include <QByteArray>
 #include <QString>
 
+class QIODevice;
+
 namespace acorn {
 
 // Serialises a Frame with its 4-byte big-endian length prefix.
@@ -32,14 +34,29 @@ public:
     // Stop feeding when the state is not NeedMore.
     qsizetype feed(QByteArrayView bytes);
 
+    // Reads at most bytesWanted() bytes from `device` straight into the frame being
+    // assembled, with no copy in between (a media chunk is a megabyte). Returns how many
+    // were read: 0 when the device has none now, -1 when it failed.
+    qint64 readFrom(QIODevice &device);
+
     State state() const { return m_state; }
     // Moves the decoded frame out and starts on the next one. Only in FrameReady.
     wire::Frame takeFrame();
     // Why the decoder failed, for the log (never shown to the peer verbatim).
     const QString &error() const { return m_error; }
 
+    // The payload buffer's allocation, kept between frames up to kRetainedCapacity.
+    qsizetype retainedBytes() const { return m_payload.capacity(); }
+
+    // A payload buffer up to this size is kept between frames, so a connection receiving
+    // media chunks reuses one buffer instead of allocating a megabyte per chunk; a larger
+    // one (a rare big frame) is released once decoded.
+    static constexpr qsizetype kRetainedCapacity = protocol::kMaxChunkBytes + 64 * 1024;
+
 private:
     void fail(QString reason);
+    void headerComplete();
+    void parseIfComplete();
 
     std::uint32_t m_maxFrameBytes;
     State m_state = State::NeedMore;

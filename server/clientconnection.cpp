@@ -57,11 +57,8 @@ void ClientConnection::onReadyRead()
     // Read only as much as the current frame needs, so nothing beyond one frame is held,
     // and keep going until no whole frame is left in the socket.
     while (!m_closing && m_socket->bytesAvailable() > 0) {
-        const qsizetype want = m_decoder.bytesWanted();
-        const QByteArray chunk = m_socket->read(std::min<qint64>(want, m_socket->bytesAvailable()));
-        if (chunk.isEmpty())
+        if (m_decoder.readFrom(*m_socket) <= 0)
             break;
-        m_decoder.feed(chunk);
         if (m_decoder.state() == FrameDecoder::State::Failed) {
             close(QStringLiteral("protocol error: %1").arg(m_decoder.error()));
             return;

@@ -75,6 +75,7 @@ Status MediaStore::append(const QString &uploadKey, qint64 offset, QByteArrayVie
         // Start writing this chunk to disk now, without waiting for it, so the sync at the
         // end of the upload has little left to do.
         ::sync_file_range(f.handle(), offset, data.size(), SYNC_FILE_RANGE_WRITE);
+        settleBehind(f.handle(), offset, data.size());
         RunningHash &h = m_hashes[uploadKey];
         if (offset == 0 || !h.hash || h.bytes != offset) {
             h.hash = offset == 0 ? std::make_shared<crypto::Sha256>() : nullptr;
@@ -94,6 +95,25 @@ Status MediaStore::append(const QString &uploadKey, qint64 offset, QByteArrayVie
                                          : QStringLiteral("cannot write the upload: %1").arg(f.errorString()));
     }
     return {};
+}
+
+// Write-behind, as PostgreSQL's *_flush_after settings do: the range that ended
+// kWriteBehindBytes before this chunk has had its writeback under way for several chunks;
+// wait for it (rarely a wait at all) and drop it from the page cache. A 500 MB video then
+// holds a few megabytes of cache instead of evicting the database and the thumbnails
+// parents fetch, the sync before the upload's "complete" has almost nothing left to write,
+// and the next chunks are copied into pages the kernel just freed (on a virtual machine,
+// pages it has not touched for a while are the slowest memory there is).
+void MediaStore::settleBehind(int fd, qint64 offset, qint64 length)
+{
+    const qint64 from = std::max<qint64>(0, offset - kWriteBehindBytes);
+    const qint64 to = offset + length - kWriteBehindBytes;
+    if (to <= from)
+        return;
+    if (::sync_file_range(fd, from, to - from,
+                          SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER)
+        == 0)
+        ::posix_fadvise(fd, from, to - from, POSIX_FADV_DONTNEED);
 }
 
 Status MediaStore::commit(const QString &uploadKey, qint64 expectedSize, const QString &expectedSha256Hex)

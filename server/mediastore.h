@@ -49,8 +49,13 @@ public:
     // Key for the incoming file of one variant of one media item.
     static QString uploadKey(const QString &mediaId, int variant);
 
+    // How far behind the newest chunk an upload's bytes are waited for and dropped from
+    // the page cache.
+    static constexpr qint64 kWriteBehindBytes = 8 * 1024 * 1024;
+
 private:
     QString incomingPath(const QString &uploadKey) const;
+    static void settleBehind(int fd, qint64 offset, qint64 length);
     QString m_root;
     // The SHA-256 of each upload in progress, fed as its chunks arrive, so a finished
     // upload is not read back to be checked. Only valid while `bytes` equals the file's

@@ -137,10 +137,8 @@ void ServerConnection::request(wire::Frame frame, ReplyHandler handler)
 void ServerConnection::onReadyRead()
 {
     while (!m_failed && m_socket && m_socket->bytesAvailable() > 0) {
-        const QByteArray chunk = m_socket->read(std::min<qint64>(m_decoder.bytesWanted(), m_socket->bytesAvailable()));
-        if (chunk.isEmpty())
+        if (m_decoder.readFrom(*m_socket) <= 0)
             break;
-        m_decoder.feed(chunk);
         if (m_decoder.state() == FrameDecoder::State::Failed) {
             fail(FailureKind::Protocol, QStringLiteral("the server sent an unreadable message: %1").arg(m_decoder.error()));
             return;

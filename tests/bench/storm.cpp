@@ -336,7 +336,8 @@ protected:
     void onBytes() override
     {
         while (!finished() && m_socket.bytesAvailable() > 0) {
-            m_decoder.feed(m_socket.read(std::min<qint64>(m_decoder.bytesWanted(), m_socket.bytesAvailable())));
+            if (m_decoder.readFrom(m_socket) <= 0)
+                break;
             if (m_decoder.state() == FrameDecoder::State::Failed)
                 return failWith(QStringLiteral("unreadable frame: %1").arg(m_decoder.error()));
             if (m_decoder.state() == FrameDecoder::State::FrameReady)

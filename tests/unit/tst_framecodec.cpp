@@ -1,11 +1,37 @@
 #include "framecodec.h"
 
+#include <QBuffer>
 #include <QTest>
 #include <QtEndian>
 
 using acorn::FrameDecoder;
 using acorn::encodeFrame;
 using acorn::wire::Frame;
+
+// A stream that hands out at most `step` bytes per read, as a socket does.
+class TrickleDevice : public QIODevice
+{
+public:
+    TrickleDevice(QByteArray bytes, qint64 step) : m_bytes(std::move(bytes)), m_step(step) { open(ReadOnly | Unbuffered); }
+    bool isSequential() const override { return true; }
+    qint64 bytesAvailable() const override { return m_bytes.size() - m_pos + QIODevice::bytesAvailable(); }
+    qint64 consumed() const { return m_pos; }
+
+protected:
+    qint64 readData(char *data, qint64 max) override
+    {
+        const qint64 n = std::min({ max, m_step, qint64(m_bytes.size() - m_pos) });
+        memcpy(data, m_bytes.constData() + m_pos, size_t(n));
+        m_pos += n;
+        return n;
+    }
+    qint64 writeData(const char *, qint64) override { return -1; }
+
+private:
+    QByteArray m_bytes;
+    qint64 m_step;
+    qint64 m_pos = 0;
+};
 
 // The frame codec: whole frames out of any split of the byte stream, limits enforced
 // before buffering, garbage refused.
@@ -148,6 +174,83 @@ private slots:
         d.feed(bytes);
         QCOMPARE(d.state(), FrameDecoder::State::FrameReady);
         QCOMPARE(d.takeFrame().request_id(), 5u);
+    }
+
+    void readFromDeviceInAnyStep()
+    {
+        Frame chunk;
+        chunk.set_request_id(9);
+        chunk.mutable_upload_chunk()->set_offset(4096);
+        std::string data(acorn::protocol::kMaxChunkBytes, '\0');
+        for (size_t i = 0; i < data.size(); ++i)
+            data[i] = char(i * 7 + i / 251);
+        chunk.mutable_upload_chunk()->set_data(data);
+        const QList<qsizetype> ends { encodeFrame(sample(1)).size(), encodeFrame(chunk).size(), 4,
+            encodeFrame(sample(2)).size() };
+        const QByteArray stream = encodeFrame(sample(1)) + encodeFrame(chunk) + QByteArray(4, '\0') + encodeFrame(sample(2));
+        for (qint64 step : { qint64(1), qint64(7), qint64(16384), qint64(1) << 30 }) {
+            TrickleDevice device(stream, step);
+            FrameDecoder d;
+            QList<Frame> frames;
+            qint64 boundary = 0;
+            for (int guard = 0; device.bytesAvailable() > 0 && guard < 10'000'000; ++guard) {
+                QVERIFY(d.readFrom(device) > 0);
+                QCOMPARE(d.state() == FrameDecoder::State::Failed, false);
+                if (d.state() == FrameDecoder::State::FrameReady) {
+                    // Never a byte past the frame's end.
+                    boundary += ends.at(frames.size());
+                    QCOMPARE(device.consumed(), boundary);
+                    frames.append(d.takeFrame());
+                }
+            }
+            QCOMPARE(frames.size(), 4);
+            QCOMPARE(frames[0].request_id(), 1u);
+            QCOMPARE(frames[1].upload_chunk().offset(), 4096u);
+            QVERIFY(frames[1].upload_chunk().data() == data);
+            QCOMPARE(frames[2].body_case(), Frame::BODY_NOT_SET);
+            QCOMPARE(frames[3].login().password().size(), 300u);
+            QCOMPARE(d.readFrom(device), 0); // nothing more to read
+        }
+    }
+
+    void readFromRefusesOversizedBeforeThePayload()
+    {
+        QByteArray bytes(4, Qt::Uninitialized);
+        qToBigEndian<quint32>(1025, bytes.data());
+        bytes += QByteArray(1025, 'x');
+        TrickleDevice device(bytes, 1 << 20);
+        FrameDecoder d(1024);
+        QCOMPARE(d.readFrom(device), 4);
+        QCOMPARE(d.state(), FrameDecoder::State::Failed);
+        QCOMPARE(device.consumed(), 4);
+        QCOMPARE(d.readFrom(device), 0);
+        QCOMPARE(device.consumed(), 4);
+    }
+
+    void chunkBufferIsReusedBigOneReleased()
+    {
+        // A connection receiving media reuses one buffer; a rare big frame is not kept.
+        Frame chunk;
+        chunk.mutable_upload_chunk()->set_data(std::string(acorn::protocol::kMaxChunkBytes, 'c'));
+        Frame big;
+        big.mutable_upload_chunk()->set_data(std::string(3 * acorn::protocol::kMaxChunkBytes, 'b'));
+        FrameDecoder d;
+        QBuffer device;
+        device.setData(encodeFrame(chunk) + encodeFrame(chunk) + encodeFrame(big));
+        QVERIFY(device.open(QIODevice::ReadOnly));
+        auto next = [&] {
+            while (d.state() == FrameDecoder::State::NeedMore && d.readFrom(device) > 0) { }
+            QCOMPARE(d.state(), FrameDecoder::State::FrameReady);
+            d.takeFrame();
+        };
+        next();
+        const qsizetype kept = d.retainedBytes();
+        QVERIFY2(kept >= qsizetype(acorn::protocol::kMaxChunkBytes), qPrintable(QString::number(kept)));
+        QVERIFY(kept <= FrameDecoder::kRetainedCapacity);
+        next();
+        QCOMPARE(d.retainedBytes(), kept);
+        next();
+        QVERIFY(d.retainedBytes() <= FrameDecoder::kRetainedCapacity);
     }
 
     void emptyFrame()
