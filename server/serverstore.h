@@ -284,6 +284,13 @@ public:
     Status setStaffClasses(qint64 userId, const QSet<qint64> &classIds);
     Status createSession(qint64 userId, const QByteArray &tokenHash, const QString &device, qint64 now);
     std::optional<SessionRecord> sessionByTokenHash(const QByteArray &tokenHash);
+    // A session not revoked, with its account, in one query: every request checks this.
+    struct SessionOfUser
+    {
+        SessionRecord session;
+        UserRecord user;
+    };
+    std::optional<SessionOfUser> sessionWithUser(const QByteArray &tokenHash);
     Status touchSession(qint64 sessionId, qint64 now);
     Status revokeSession(qint64 sessionId, qint64 now);
     Status revokeSessionsOfUser(qint64 userId, qint64 now);
@@ -352,7 +359,10 @@ public:
     QList<AccountReview> accountsForReview();
 
     // ---- observations
-    std::optional<ObservationRecord> observation(const QString &id);
+    // Media availability: whether each attached item's `available` flag is looked up (one
+    // query per item). The rules never need it; what is sent to devices does.
+    enum class Availability { Marked, Unmarked };
+    std::optional<ObservationRecord> observation(const QString &id, Availability availability = Availability::Marked);
     // What a change id produced, if it was applied before.
     struct AppliedChange
     {

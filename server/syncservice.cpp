@@ -216,9 +216,9 @@ void SyncService::handle(ConnectionState &state, const wire::Frame &frame, const
     // Everything else needs a live session of an active account.
     std::optional<UserRecord> user;
     if (state.userId) {
-        const auto session = m_store.sessionByTokenHash(state.tokenHash);
-        if (session && session->userId == state.userId && sessionStillLive(*session, m_clock.nowMs()))
-            user = m_store.userById(state.userId);
+        const auto signedIn = m_store.sessionWithUser(state.tokenHash);
+        if (signedIn && signedIn->user.id == state.userId && sessionStillLive(signedIn->session, m_clock.nowMs()))
+            user = signedIn->user;
         if (!user || user->state != QLatin1String("active")) {
             state.userId = 0;
             user.reset();
@@ -655,11 +655,10 @@ void SyncService::onTokenLogin(ConnectionState &state, const wire::Frame &frame,
     const wire::TokenLoginRequest &req = frame.token_login();
     state.device = str(req.device_name()).left(100);
     const QByteArray tokenHash = crypto::sha256(QByteArray::fromStdString(req.token()));
-    const auto session = m_store.sessionByTokenHash(tokenHash);
-    const qint64 now = m_clock.nowMs();
-    const bool live = session && sessionStillLive(*session, now);
-    const auto user = live ? m_store.userById(session->userId) : std::nullopt;
-    if (!live || !user || user->state != QLatin1String("active")) {
+    const auto signedIn = m_store.sessionWithUser(tokenHash);
+    const bool live = signedIn && sessionStillLive(signedIn->session, m_clock.nowMs());
+    const UserRecord *user = live ? &signedIn->user : nullptr;
+    if (!user || user->state != QLatin1String("active")) {
         reply(errorFrame(frame.request_id(), wire::Error::UNAUTHENTICATED,
                          QStringLiteral("this device's sign-in has ended: please sign in again")));
         return;
@@ -1527,7 +1526,8 @@ void SyncService::onMediaFetch(const UserRecord &user, const wire::Frame &frame,
     const JournalRules rules(snap->children, snap->classes);
     bool allowed = false;
     for (const QString &obsId : m_store.observationsWithMedia(mediaId)) {
-        if (const auto rec = m_store.observation(obsId); rec && rules.mayFetchMedia(viewer, *rec, mediaId)) {
+        if (const auto rec = m_store.observation(obsId, ServerStore::Availability::Unmarked);
+            rec && rules.mayFetchMedia(viewer, *rec, mediaId)) {
             allowed = true;
             break;
         }
