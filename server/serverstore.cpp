@@ -865,7 +865,19 @@ bool ServerStore::consumeTwoFactorStep(qint64 userId, qint64 step)
 
 Status ServerStore::touchSession(qint64 sessionId, qint64 now)
 {
-    return exec(QStringLiteral("UPDATE sessions SET last_used_at = ? WHERE id = ?"), {now, sessionId});
+    const QString update = QStringLiteral("UPDATE sessions SET last_used_at = ? WHERE id = ?");
+    if (m_transactionDepth > 0)
+        return exec(update, {now, sessionId}); // the transaction's commit decides
+    // Every device's first request each minute records its use: in a release storm that
+    // was one wait for the disk per parent on the thread serving everyone. Losing the
+    // newest of these in a power cut only makes a session look idle a minute longer.
+    const sqldialect::Around unsynced = sqldialect::unsyncedCommit(dialect());
+    for (const QString &sql : unsynced.before)
+        exec(sql, {});
+    const Status s = exec(update, {now, sessionId});
+    for (const QString &sql : unsynced.after)
+        exec(sql, {});
+    return s;
 }
 
 Status ServerStore::revokeSession(qint64 sessionId, qint64 now)

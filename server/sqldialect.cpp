@@ -81,6 +81,13 @@ QString dataVersionQuery(SqlDialect dialect)
                                          : QString();
 }
 
+Around unsyncedCommit(SqlDialect dialect)
+{
+    if (dialect == SqlDialect::Sqlite)
+        return {{QStringLiteral("PRAGMA synchronous=NORMAL")}, {QStringLiteral("PRAGMA synchronous=FULL")}};
+    return {{QStringLiteral("SET synchronous_commit = off")}, {QStringLiteral("RESET synchronous_commit")}};
+}
+
 QStringList connectionSetup(SqlDialect dialect)
 {
     if (dialect == SqlDialect::Sqlite) {

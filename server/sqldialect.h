@@ -49,6 +49,16 @@ QString dataVersionQuery(SqlDialect dialect);
 
 // Statements run once on every new connection.
 QStringList connectionSetup(SqlDialect dialect);
+// Statements around a write outside a transaction whose loss in a power cut harms nothing
+// (a session's last use, kept to the minute): its commit does not wait for the disk, and
+// the next ordinary commit makes it durable too (SQLite in WAL mode writes commits in
+// order; PostgreSQL's asynchronous commit). The database stays consistent either way.
+struct Around
+{
+    QStringList before;
+    QStringList after;
+};
+Around unsyncedCommit(SqlDialect dialect);
 
 // After rows were copied in with their ids (migrate-to-postgresql), the statement that
 // moves `table`'s id sequence past them; empty where nothing needs doing.

@@ -166,6 +166,56 @@ private slots:
         QVERIFY(!(s.dataVersion() == v1));
         QCOMPARE(classNames(s), (QStringList { QStringLiteral("Nursery"), QStringLiteral("Reception") }));
     }
+
+    // A session's last use is written without waiting for the disk: recorded all the same,
+    // and every write after it is synced fully again; inside a transaction it is left to
+    // the transaction's commit.
+    void sessionTouchIsRecordedAndTheRestStaysFullySynced()
+    {
+        QTemporaryDir dir;
+        auto opened = ServerStore::openSqlite(dir.filePath(QStringLiteral("acorn.db")), true);
+        QVERIFY2(opened.ok(), qPrintable(opened.error()));
+        ServerStore &s = *opened.value();
+        server::UserRecord u;
+        u.username = QStringLiteral("alex.brown");
+        u.displayName = QStringLiteral("Alex Brown");
+        u.role = QStringLiteral("parent");
+        u.state = QStringLiteral("active");
+        const auto id = s.insertUser(u, 1000);
+        QVERIFY2(id.ok(), qPrintable(id.error()));
+        const QByteArray token = QByteArrayLiteral("token-hash-0123456789abcdef");
+        QVERIFY(s.createSession(id.value(), token, QStringLiteral("phone"), 1000).ok());
+        const auto session = s.sessionByTokenHash(token);
+        QVERIFY(session);
+
+        const auto synchronous = [&s] {
+            QStringList names;
+            for (const QString &name : QSqlDatabase::connectionNames()) {
+                if (name.startsWith(QLatin1String("acorn-server-")))
+                    names.append(name);
+            }
+            QSqlQuery q(QSqlDatabase::database(names.value(0)));
+            return q.exec(QStringLiteral("PRAGMA synchronous")) && q.next() ? q.value(0).toInt() : -1;
+        };
+        QCOMPARE(synchronous(), 2); // FULL
+        QVERIFY(s.touchSession(session->id, 61'000).ok());
+        QCOMPARE(s.sessionByTokenHash(token)->lastUsedAt, 61'000);
+        QCOMPARE(synchronous(), 2);
+        {
+            ServerStore::Transaction tx(s, ServerStore::Transaction::Mode::Immediate);
+            QVERIFY(s.touchSession(session->id, 122'000).ok());
+            QCOMPARE(synchronous(), 2);
+            QVERIFY(tx.commit().ok());
+        }
+        QCOMPARE(s.sessionByTokenHash(token)->lastUsedAt, 122'000);
+        const auto joined = s.sessionWithUser(token);
+        QVERIFY(joined);
+        QCOMPARE(joined->user.username, QStringLiteral("alex.brown"));
+        QCOMPARE(joined->session.id, session->id);
+        QCOMPARE(joined->session.lastUsedAt, 122'000);
+        QVERIFY(s.revokeSession(session->id, 130'000).ok());
+        QVERIFY(!s.sessionWithUser(token));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestServerTransaction)
