@@ -551,7 +551,6 @@ Status ServerStore::touchObservationsLocked(const QStringList &ids)
 static const char kUserColumns[] =
     "id, username, display_name, role, state, COALESCE(family_id, 0), COALESCE(password_hash, ''), "
     "COALESCE(activation_hash, ''), activation_expires";
-static constexpr int kUserColumnCount = 9;
 
 UserRecord ServerStore::userFrom(const QSqlQuery &q) const
 {
@@ -677,25 +676,6 @@ std::optional<SessionRecord> ServerStore::sessionByTokenHash(const QByteArray &t
         return std::nullopt;
     return SessionRecord{q->value(0).toLongLong(), q->value(1).toLongLong(), q->value(2).toString(),
                          q->value(3).toLongLong(), q->value(4).toLongLong(), 0, QString()};
-}
-
-std::optional<ServerStore::SessionOfUser> ServerStore::sessionWithUser(const QByteArray &tokenHash)
-{
-    // The session's columns renamed in a subquery, so the account's keep their own names.
-    KeptQuery q = runKept(QStringLiteral("SELECT %1, s_id, s_device, s_created, s_last FROM users JOIN "
-                                         "(SELECT id AS s_id, user_id AS s_user, device AS s_device, "
-                                         "created_at AS s_created, last_used_at AS s_last FROM sessions "
-                                         "WHERE token_hash = ? AND revoked_at IS NULL) AS s ON users.id = s.s_user")
-                              .arg(QLatin1String(kUserColumns)),
-                          {tokenHash});
-    if (!q->next())
-        return std::nullopt;
-    SessionOfUser out;
-    out.user = userFrom(*q);
-    const int first = kUserColumnCount;
-    out.session = SessionRecord{q->value(first).toLongLong(), out.user.id, q->value(first + 1).toString(),
-                                q->value(first + 2).toLongLong(), q->value(first + 3).toLongLong(), 0, QString()};
-    return out;
 }
 
 Status ServerStore::endSession(qint64 sessionId, qint64 now, const QString &reason)

@@ -284,13 +284,6 @@ public:
     Status setStaffClasses(qint64 userId, const QSet<qint64> &classIds);
     Status createSession(qint64 userId, const QByteArray &tokenHash, const QString &device, qint64 now);
     std::optional<SessionRecord> sessionByTokenHash(const QByteArray &tokenHash);
-    // A session not revoked, with its account, in one query: every request checks this.
-    struct SessionOfUser
-    {
-        SessionRecord session;
-        UserRecord user;
-    };
-    std::optional<SessionOfUser> sessionWithUser(const QByteArray &tokenHash);
     Status touchSession(qint64 sessionId, qint64 now);
     Status revokeSession(qint64 sessionId, qint64 now);
     Status revokeSessionsOfUser(qint64 userId, qint64 now);

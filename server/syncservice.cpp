@@ -216,9 +216,9 @@ void SyncService::handle(ConnectionState &state, const wire::Frame &frame, const
     // Everything else needs a live session of an active account.
     std::optional<UserRecord> user;
     if (state.userId) {
-        const auto signedIn = m_store.sessionWithUser(state.tokenHash);
-        if (signedIn && signedIn->user.id == state.userId && sessionStillLive(signedIn->session, m_clock.nowMs()))
-            user = signedIn->user;
+        const auto session = m_store.sessionByTokenHash(state.tokenHash);
+        if (session && session->userId == state.userId && sessionStillLive(*session, m_clock.nowMs()))
+            user = m_store.userById(state.userId);
         if (!user || user->state != QLatin1String("active")) {
             state.userId = 0;
             user.reset();
@@ -655,10 +655,11 @@ void SyncService::onTokenLogin(ConnectionState &state, const wire::Frame &frame,
     const wire::TokenLoginRequest &req = frame.token_login();
     state.device = str(req.device_name()).left(100);
     const QByteArray tokenHash = crypto::sha256(QByteArray::fromStdString(req.token()));
-    const auto signedIn = m_store.sessionWithUser(tokenHash);
-    const bool live = signedIn && sessionStillLive(signedIn->session, m_clock.nowMs());
-    const UserRecord *user = live ? &signedIn->user : nullptr;
-    if (!user || user->state != QLatin1String("active")) {
+    const auto session = m_store.sessionByTokenHash(tokenHash);
+    const qint64 now = m_clock.nowMs();
+    const bool live = session && sessionStillLive(*session, now);
+    const auto user = live ? m_store.userById(session->userId) : std::nullopt;
+    if (!live || !user || user->state != QLatin1String("active")) {
         reply(errorFrame(frame.request_id(), wire::Error::UNAUTHENTICATED,
                          QStringLiteral("this device's sign-in has ended: please sign in again")));
         return;

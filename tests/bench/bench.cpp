@@ -28,7 +28,7 @@ void printRow(const QStringList &cells)
 {
     QTextStream out(stdout);
     for (qsizetype i = 0; i < cells.size(); ++i)
-        out << (i == 0 ? cells[i].leftJustified(14) : cells[i].rightJustified(26));
+        out << (i == 0 ? cells[i].leftJustified(14) : QLatin1Char(' ') + cells[i].rightJustified(25)); // never run together
     out << "\n";
 }
 

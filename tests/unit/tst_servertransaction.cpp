@@ -208,13 +208,6 @@ private slots:
             QVERIFY(tx.commit().ok());
         }
         QCOMPARE(s.sessionByTokenHash(token)->lastUsedAt, 122'000);
-        const auto joined = s.sessionWithUser(token);
-        QVERIFY(joined);
-        QCOMPARE(joined->user.username, QStringLiteral("alex.brown"));
-        QCOMPARE(joined->session.id, session->id);
-        QCOMPARE(joined->session.lastUsedAt, 122'000);
-        QVERIFY(s.revokeSession(session->id, 130'000).ok());
-        QVERIFY(!s.sessionWithUser(token));
     }
 };
 
