@@ -47,6 +47,7 @@ qsizetype FrameDecoder::feed(QByteArrayView bytes)
     return used;
 }
 
+// 0 also when nothing is wanted (a frame is ready, or the decoder failed).
 qint64 FrameDecoder::readFrom(QIODevice &device)
 {
     const qsizetype want = bytesWanted();

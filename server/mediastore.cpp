@@ -75,7 +75,20 @@ Status MediaStore::append(const QString &uploadKey, qint64 offset, QByteArrayVie
         // Start writing this chunk to disk now, without waiting for it, so the sync at the
         // end of the upload has little left to do.
         ::sync_file_range(f.handle(), offset, data.size(), SYNC_FILE_RANGE_WRITE);
-        settleBehind(f.handle(), offset, data.size());
+        if (const int err = settleBehind(f.handle(), offset, data.size()); err != 0) {
+            // The disk failed to write an earlier part of this upload. Waiting reported the
+            // error and used it up (the sync before "complete" would not see it again), and
+            // the running hash only knows what was sent: nothing of this file can be
+            // trusted, so it is discarded and the device sends it again from the start.
+            m_hashes.remove(uploadKey);
+            f.close();
+            QFile::remove(incomingPath(uploadKey));
+            *diskFull = err == ENOSPC || err == EDQUOT;
+            qCWarning(lcServerMedia) << "upload" << uploadKey << "discarded: writing it to disk failed:" << strerror(err);
+            return Status::failure(*diskFull ? QStringLiteral("the server's disk is full")
+                                             : QStringLiteral("cannot write the upload to disk: %1")
+                                                   .arg(QString::fromLocal8Bit(strerror(err))));
+        }
         RunningHash &h = m_hashes[uploadKey];
         if (offset == 0 || !h.hash || h.bytes != offset) {
             h.hash = offset == 0 ? std::make_shared<crypto::Sha256>() : nullptr;
@@ -104,16 +117,19 @@ Status MediaStore::append(const QString &uploadKey, qint64 offset, QByteArrayVie
 // parents fetch, the sync before the upload's "complete" has almost nothing left to write,
 // and the next chunks are copied into pages the kernel just freed (on a virtual machine,
 // pages it has not touched for a while are the slowest memory there is).
-void MediaStore::settleBehind(int fd, qint64 offset, qint64 length)
+// Returns 0, or the errno of a failed write of that range.
+int MediaStore::settleBehind(int fd, qint64 offset, qint64 length)
 {
     const qint64 from = std::max<qint64>(0, offset - kWriteBehindBytes);
     const qint64 to = offset + length - kWriteBehindBytes;
     if (to <= from)
-        return;
+        return 0;
     if (::sync_file_range(fd, from, to - from,
                           SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER)
-        == 0)
-        ::posix_fadvise(fd, from, to - from, POSIX_FADV_DONTNEED);
+        != 0)
+        return errno;
+    ::posix_fadvise(fd, from, to - from, POSIX_FADV_DONTNEED);
+    return 0;
 }
 
 Status MediaStore::commit(const QString &uploadKey, qint64 expectedSize, const QString &expectedSha256Hex)

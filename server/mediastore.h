@@ -31,7 +31,10 @@ public:
     // Bytes held for an upload in progress (0 if none).
     qint64 incomingSize(const QString &uploadKey) const;
     // Appends at `offset`, which must equal incomingSize(); the bytes are written to the
-    // file (not yet synced to disk) before it returns.
+    // file (not yet synced to disk) before it returns. What lies more than
+    // kWriteBehindBytes behind the end is waited for and dropped from the page cache; if
+    // the disk failed to write it, the whole upload is discarded (the device sends it again
+    // from the start) and a failure returned.
     // `diskFull` is set when the failure is a lack of space.
     Status append(const QString &uploadKey, qint64 offset, QByteArrayView data, bool *diskFull);
     // Syncs the finished upload to disk, verifies its size and SHA-256 and moves it into
@@ -55,7 +58,7 @@ public:
 
 private:
     QString incomingPath(const QString &uploadKey) const;
-    static void settleBehind(int fd, qint64 offset, qint64 length);
+    static int settleBehind(int fd, qint64 offset, qint64 length);
     QString m_root;
     // The SHA-256 of each upload in progress, fed as its chunks arrive, so a finished
     // upload is not read back to be checked. Only valid while `bytes` equals the file's

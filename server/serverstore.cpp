@@ -855,8 +855,10 @@ Status ServerStore::touchSession(qint64 sessionId, qint64 now)
     for (const QString &sql : unsynced.before)
         exec(sql, {});
     const Status s = exec(update, {now, sessionId});
-    for (const QString &sql : unsynced.after)
-        exec(sql, {});
+    for (const QString &sql : unsynced.after) {
+        if (Status restored = exec(sql, {}); !restored)
+            qCCritical(lcServerStore) << "could not end an unsynced commit (" << sql << "):" << restored.error();
+    }
     return s;
 }
 

@@ -85,7 +85,9 @@ Around unsyncedCommit(SqlDialect dialect)
 {
     if (dialect == SqlDialect::Sqlite)
         return {{QStringLiteral("PRAGMA synchronous=NORMAL")}, {QStringLiteral("PRAGMA synchronous=FULL")}};
-    return {{QStringLiteral("SET synchronous_commit = off")}, {QStringLiteral("RESET synchronous_commit")}};
+    // SET LOCAL: the setting ends with the transaction, whatever happens, and stays on the
+    // one server connection even behind a connection pooler.
+    return {{QStringLiteral("BEGIN"), QStringLiteral("SET LOCAL synchronous_commit = off")}, {QStringLiteral("COMMIT")}};
 }
 
 QStringList connectionSetup(SqlDialect dialect)

@@ -52,7 +52,8 @@ QStringList connectionSetup(SqlDialect dialect);
 // Statements around a write outside a transaction whose loss in a power cut harms nothing
 // (a session's last use, kept to the minute): its commit does not wait for the disk, and
 // the next ordinary commit makes it durable too (SQLite in WAL mode writes commits in
-// order; PostgreSQL's asynchronous commit). The database stays consistent either way.
+// order; PostgreSQL's asynchronous commit, in a transaction of its own). The database stays
+// consistent either way.
 struct Around
 {
     QStringList before;

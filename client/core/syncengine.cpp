@@ -305,7 +305,7 @@ void SyncEngine::removeConfirmedOriginal(const OutboxMedia &media)
     // half a second for a 500 MB video, on the thread that runs the staff app's window.
     // So a descriptor is kept across the unlink and closed on a worker thread; the name is
     // gone at once, the space a moment later. (The upload's own reader closes first, so
-    // the descriptor kept here is the last one.)
+    // the descriptor kept here is the last one, unless the video is playing right now.)
     m_file.reset();
     const int lastReference = ::open(QFile::encodeName(media.path).constData(), O_RDONLY | O_CLOEXEC);
     if (QFile::remove(media.path))
