@@ -109,13 +109,17 @@ std::optional<wire::Observation> JournalRules::view(const Viewer &v, const Obser
 bool JournalRules::mayFetchMedia(const Viewer &v, const ObservationRecord &o, const QString &mediaId) const
 {
     const std::optional<wire::Observation> seen = view(v, o);
-    if (!seen)
-        return false;
-    for (const wire::Media &m : seen->media()) {
-        if (QString::fromStdString(m.id()) == mediaId)
-            return m.withheld() == wire::NOT_WITHHELD;
+    return seen && fetchableMedia(*seen).contains(mediaId);
+}
+
+QStringList JournalRules::fetchableMedia(const wire::Observation &seen)
+{
+    QStringList ids;
+    for (const wire::Media &m : seen.media()) {
+        if (m.withheld() == wire::NOT_WITHHELD)
+            ids.append(QString::fromStdString(m.id()));
     }
-    return false;
+    return ids;
 }
 
 std::optional<QString> JournalRules::refuseEdit(const Viewer &v, const QList<qint64> &childIds,

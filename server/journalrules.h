@@ -43,6 +43,8 @@ public:
 
     // Whether the viewer may fetch this media item of an observation they can view.
     bool mayFetchMedia(const Viewer &v, const ObservationRecord &o, const QString &mediaId) const;
+    // The media items a view (what view() returned) lets its viewer fetch: those not withheld.
+    static QStringList fetchableMedia(const wire::Observation &seen);
 
     // Whether staff member `v` may create or change an observation tagging `childIds`
     // (and, for an edit, the children it tagged before). Returns a reason when not.

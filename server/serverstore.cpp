@@ -154,7 +154,7 @@ ServerStore::DataVersion ServerStore::dataVersion()
     if (q->isActive() && q->next()) {
         v.valid = true;
         v.otherConnections = q->value(0).toLongLong();
-        v.thisConnection = q->value(1).toLongLong();
+        v.thisConnection = q->value(1).toLongLong() - m_bookkeepingChanges;
     }
     return v;
 }
@@ -165,6 +165,19 @@ Status ServerStore::exec(const QString &sql, const QVariantList &binds)
     run(sql, binds, &ok);
     if (!ok)
         return Status::failure(QStringLiteral("the database refused a change: %1").arg(m_lastError));
+    return {};
+}
+
+Status ServerStore::execBookkeeping(const QString &sql, const QVariantList &binds)
+{
+    bool ok = false;
+    const QSqlQuery q = run(sql, binds, &ok);
+    if (!ok)
+        return Status::failure(QStringLiteral("the database refused a change: %1").arg(m_lastError));
+    // The statement's own rows (sqlite3_changes(), read only after it succeeded): never
+    // more than total_changes() grew by, so an uncounted change can only make readers
+    // load again, never hide one.
+    m_bookkeepingChanges += std::max(q.numRowsAffected(), 0);
     return {};
 }
 
@@ -662,9 +675,9 @@ Status ServerStore::setStaffClasses(qint64 userId, const QSet<qint64> &classIds)
 
 Status ServerStore::createSession(qint64 userId, const QByteArray &tokenHash, const QString &device, qint64 now)
 {
-    return exec(QStringLiteral("INSERT INTO sessions (user_id, token_hash, device, created_at, last_used_at) "
-                               "VALUES (?, ?, ?, ?, ?)"),
-                {userId, tokenHash, device, now, now});
+    return execBookkeeping(QStringLiteral("INSERT INTO sessions (user_id, token_hash, device, created_at, last_used_at) "
+                                          "VALUES (?, ?, ?, ?, ?)"),
+                           {userId, tokenHash, device, now, now});
 }
 
 std::optional<SessionRecord> ServerStore::sessionByTokenHash(const QByteArray &tokenHash)
@@ -847,14 +860,14 @@ Status ServerStore::touchSession(qint64 sessionId, qint64 now)
 {
     const QString update = QStringLiteral("UPDATE sessions SET last_used_at = ? WHERE id = ?");
     if (m_transactionDepth > 0)
-        return exec(update, {now, sessionId}); // the transaction's commit decides
+        return execBookkeeping(update, {now, sessionId}); // the transaction's commit decides
     // Every device's first request each minute records its use: in a release storm that
     // was one wait for the disk per parent on the thread serving everyone. Losing the
     // newest of these in a power cut only makes a session look idle a minute longer.
     const sqldialect::Around unsynced = sqldialect::unsyncedCommit(dialect());
     for (const QString &sql : unsynced.before)
         exec(sql, {});
-    const Status s = exec(update, {now, sessionId});
+    const Status s = execBookkeeping(update, {now, sessionId});
     for (const QString &sql : unsynced.after) {
         if (Status restored = exec(sql, {}); !restored)
             qCCritical(lcServerStore) << "could not end an unsynced commit (" << sql << "):" << restored.error();
@@ -1302,8 +1315,9 @@ Status ServerStore::truncateWal()
 Status ServerStore::audit(const QString &actor, const QString &device, const QString &action,
                           const QString &target, const QString &detail, qint64 now)
 {
-    return exec(QStringLiteral("INSERT INTO audit (at, actor, device, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)"),
-                {now, actor, device, action, target, detail});
+    return execBookkeeping(
+        QStringLiteral("INSERT INTO audit (at, actor, device, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)"),
+        {now, actor, device, action, target, detail});
 }
 
 QList<ServerStore::AuditEntry> ServerStore::auditSince(qint64 sinceMs)

@@ -154,14 +154,16 @@ public:
 
     // Changes whenever the database may have changed since it was last read: a commit by
     // another connection (an admin command, another process) or any row this connection
-    // changed. Equal versions mean nothing changed. Lets a reader keep what it loaded.
+    // changed, except the bookkeeping of sign-ins (a new session, a session's last use, an
+    // audit entry), which no reader keeps. Equal versions mean nothing a reader keeps
+    // changed. Lets a reader keep what it loaded, and a connection what it was allowed.
     // PostgreSQL has no such counter (sqldialect::dataVersionQuery): there it is never
     // valid, and readers load afresh each time.
     struct DataVersion
     {
         bool valid = false; // false when it could not be read: assume a change
         qint64 otherConnections = 0; // PRAGMA data_version
-        qint64 thisConnection = 0; // total_changes()
+        qint64 thisConnection = 0; // total_changes(), less the sign-in bookkeeping
         bool operator==(const DataVersion &o) const
         {
             return valid && o.valid && otherConnections == o.otherConnections && thisConnection == o.thisConnection;
@@ -458,6 +460,9 @@ private:
 
     QSqlQuery run(const QString &sql, const QVariantList &binds, bool *ok = nullptr);
     Status exec(const QString &sql, const QVariantList &binds);
+    // exec() for the sign-in bookkeeping that DataVersion leaves out: the rows it changed
+    // are not counted as a change. Only for statements that change nothing a reader keeps.
+    Status execBookkeeping(const QString &sql, const QVariantList &binds);
 
     // The statements every request runs (session and user lookups, media checks) are
     // prepared once and kept: preparing them again each time was a third of the server's
@@ -502,6 +507,7 @@ private:
     std::unique_ptr<Database> m_database;
     QString m_lastError;
     int m_transactionDepth = 0;
+    qint64 m_bookkeepingChanges = 0; // rows execBookkeeping() changed, left out of DataVersion
     QHash<QString, std::shared_ptr<KeptStatement>> m_kept;
 };
 

@@ -16,6 +16,8 @@ struct SessionLifetimes
     int maxAgeDays = 180;
 
     static constexpr qint64 kDayMs = 24LL * 60 * 60 * 1000;
+    // A session's last use is recorded to the minute: no write on every request.
+    static constexpr qint64 kTouchIntervalMs = 60'000;
     qint64 idleMs() const { return idleDays * kDayMs; }
     qint64 maxAgeMs() const { return maxAgeDays * kDayMs; }
 

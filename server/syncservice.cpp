@@ -214,16 +214,7 @@ void SyncService::handle(ConnectionState &state, const wire::Frame &frame, const
     }
 
     // Everything else needs a live session of an active account.
-    std::optional<UserRecord> user;
-    if (state.userId) {
-        const auto session = m_store.sessionByTokenHash(state.tokenHash);
-        if (session && session->userId == state.userId && sessionStillLive(*session, m_clock.nowMs()))
-            user = m_store.userById(state.userId);
-        if (!user || user->state != QLatin1String("active")) {
-            state.userId = 0;
-            user.reset();
-        }
-    }
+    const std::optional<UserRecord> user = state.userId ? signedInUser(state, m_clock.nowMs()) : std::nullopt;
     if (!user) {
         reply(errorFrame(rid, wire::Error::UNAUTHENTICATED, QStringLiteral("sign in first (the session has ended)")));
         return;
@@ -234,6 +225,7 @@ void SyncService::handle(ConnectionState &state, const wire::Frame &frame, const
         if (auto s = m_store.sessionByTokenHash(state.tokenHash))
             m_store.endSession(s->id, m_clock.nowMs(), QStringLiteral("signed out"));
         state.userId = 0;
+        state.memo = {};
         wire::Frame f;
         f.set_request_id(rid);
         f.mutable_logout();
@@ -241,7 +233,7 @@ void SyncService::handle(ConnectionState &state, const wire::Frame &frame, const
         return;
     }
     case wire::Frame::kPull:
-        onPull(*user, frame, reply);
+        onPull(*user, state, frame, reply);
         return;
     case wire::Frame::kPush:
         onPush(*user, state, frame, reply);
@@ -253,7 +245,7 @@ void SyncService::handle(ConnectionState &state, const wire::Frame &frame, const
         onUploadChunk(*user, frame, reply);
         return;
     case wire::Frame::kMediaFetch:
-        onMediaFetch(*user, frame, reply);
+        onMediaFetch(*user, state, frame, reply);
         return;
     case wire::Frame::kRelease:
         onRelease(*user, state, frame, reply);
@@ -315,6 +307,7 @@ void SyncService::completeLogin(ConnectionState &state, const UserRecord &user, 
     m_store.audit(user.username, state.device, how, state.peerAddress, QStringLiteral("success"), now);
     state.userId = user.id;
     state.tokenHash = tokenHash;
+    state.memo = {};
     qCInfo(lcServerAuth) << "user" << user.id << "signed in from" << state.peerAddress << "by" << how;
     wire::Frame f;
     f.set_request_id(requestId);
@@ -633,7 +626,56 @@ void SyncService::auditLock(const QString &username, const QString &device, cons
                                       << "s after" << lock.failures << "failures; from" << peer;
 }
 
-bool SyncService::sessionStillLive(const SessionRecord &session, qint64 now)
+void AccessMemo::keepOnlyFor(const ServerStore::DataVersion &current, const QByteArray &session, qint64 nowMs)
+{
+    if (!(current == version && session == tokenHash && nowMs >= latestMs)) {
+        *this = {};
+        version = current;
+        tokenHash = session;
+    }
+    latestMs = nowMs;
+}
+
+void AccessMemo::grantMedia(const QUuid &id)
+{
+    if (!version.valid || !user)
+        return;
+    if (media.size() >= kMaxMedia)
+        media.clear();
+    media.insert(id);
+}
+
+std::optional<UserRecord> SyncService::signedInUser(ConnectionState &state, qint64 now)
+{
+    AccessMemo &memo = state.memo;
+    // Read before anything it vouches for, so a change committed meanwhile ends the memo.
+    memo.keepOnlyFor(m_store.dataVersion(), state.tokenHash, now);
+    // Decided at this version for this session, and no write due: its last use was
+    // recorded within the minute, so it cannot have gone idle, and age is checked again.
+    if (memo.user && memo.session && memo.user->id == state.userId
+        && now - memo.session->lastUsedAt <= SessionLifetimes::kTouchIntervalMs
+        && m_lifetimes.stateOf(*memo.session, now) == SessionLifetimes::State::Active)
+        return memo.user;
+
+    memo.session.reset();
+    memo.user.reset();
+    memo.media.clear();
+    std::optional<UserRecord> user;
+    auto session = m_store.sessionByTokenHash(state.tokenHash);
+    if (session && session->userId == state.userId && sessionStillLive(*session, now))
+        user = m_store.userById(state.userId);
+    if (!user || user->state != QLatin1String("active")) {
+        state.userId = 0;
+        return std::nullopt;
+    }
+    if (memo.version.valid) {
+        memo.session = session;
+        memo.user = user;
+    }
+    return user;
+}
+
+bool SyncService::sessionStillLive(SessionRecord &session, qint64 now)
 {
     const SessionLifetimes::State s = m_lifetimes.stateOf(session, now);
     if (s == SessionLifetimes::State::Idle || s == SessionLifetimes::State::TooOld) {
@@ -644,9 +686,8 @@ bool SyncService::sessionStillLive(const SessionRecord &session, qint64 now)
     }
     if (s != SessionLifetimes::State::Active)
         return false;
-    // Idle time is measured to the minute: no write on every request.
-    if (now - session.lastUsedAt > 60'000)
-        m_store.touchSession(session.id, now);
+    if (now - session.lastUsedAt > SessionLifetimes::kTouchIntervalMs && m_store.touchSession(session.id, now))
+        session.lastUsedAt = now;
     return true;
 }
 
@@ -655,7 +696,8 @@ void SyncService::onTokenLogin(ConnectionState &state, const wire::Frame &frame,
     const wire::TokenLoginRequest &req = frame.token_login();
     state.device = str(req.device_name()).left(100);
     const QByteArray tokenHash = crypto::sha256(QByteArray::fromStdString(req.token()));
-    const auto session = m_store.sessionByTokenHash(tokenHash);
+    const ServerStore::DataVersion version = m_store.dataVersion(); // before what it vouches for
+    auto session = m_store.sessionByTokenHash(tokenHash);
     const qint64 now = m_clock.nowMs();
     const bool live = session && sessionStillLive(*session, now);
     const auto user = live ? m_store.userById(session->userId) : std::nullopt;
@@ -669,6 +711,12 @@ void SyncService::onTokenLogin(ConnectionState &state, const wire::Frame &frame,
     // syncs to disk instead of at most one.
     state.userId = user->id;
     state.tokenHash = tokenHash;
+    state.memo = {};
+    if (version.valid) {
+        state.memo.keepOnlyFor(version, tokenHash, now);
+        state.memo.session = session;
+        state.memo.user = user;
+    }
     wire::Frame f;
     f.set_request_id(frame.request_id());
     wire::LoginReply *r = f.mutable_login_reply();
@@ -803,7 +851,7 @@ std::optional<wire::Cursor> SyncService::verifyCursor(const QByteArray &bytes, q
     return c;
 }
 
-void SyncService::onPull(const UserRecord &user, const wire::Frame &frame, const Reply &reply)
+void SyncService::onPull(const UserRecord &user, ConnectionState &state, const wire::Frame &frame, const Reply &reply)
 {
     const wire::PullRequest &req = frame.pull();
     // One consistent snapshot for the whole page: the rules' inputs and the changes alike,
@@ -841,6 +889,9 @@ void SyncService::onPull(const UserRecord &user, const wire::Frame &frame, const
         if (!rec)
             return;
         if (auto seen = rules.view(viewer, *rec)) {
+            // What the page shows, the viewer may fetch next (what the storm's parents do).
+            for (const QString &mediaId : JournalRules::fetchableMedia(*seen))
+                state.memo.grantMedia(QUuid::fromString(mediaId));
             *r->add_observations() = std::move(*seen);
             sent.insert(id);
             ++items;
@@ -1507,7 +1558,8 @@ bool SyncService::finishUpload(const MediaRecord &target, wire::MediaVariant var
     return true;
 }
 
-void SyncService::onMediaFetch(const UserRecord &user, const wire::Frame &frame, const Reply &reply)
+void SyncService::onMediaFetch(const UserRecord &user, ConnectionState &state, const wire::Frame &frame,
+                               const Reply &reply)
 {
     const wire::MediaFetch &req = frame.media_fetch();
     const quint64 rid = frame.request_id();
@@ -1522,19 +1574,23 @@ void SyncService::onMediaFetch(const UserRecord &user, const wire::Frame &frame,
     const auto m = m_store.media(mediaId);
     if (!m)
         return refuse();
-    const auto snap = snapshot();
-    const Viewer viewer = viewerFor(user, *snap);
-    const JournalRules rules(snap->children, snap->classes);
-    bool allowed = false;
-    for (const QString &obsId : m_store.observationsWithMedia(mediaId)) {
-        if (const auto rec = m_store.observation(obsId, ServerStore::Availability::Unmarked);
-            rec && rules.mayFetchMedia(viewer, *rec, mediaId)) {
-            allowed = true;
-            break;
+    const QUuid uuid = QUuid::fromString(mediaId);
+    if (!state.memo.media.contains(uuid)) {
+        const auto snap = snapshot();
+        const Viewer viewer = viewerFor(user, *snap);
+        const JournalRules rules(snap->children, snap->classes);
+        bool allowed = false;
+        for (const QString &obsId : m_store.observationsWithMedia(mediaId)) {
+            if (const auto rec = m_store.observation(obsId, ServerStore::Availability::Unmarked);
+                rec && rules.mayFetchMedia(viewer, *rec, mediaId)) {
+                allowed = true;
+                break;
+            }
         }
+        if (!allowed)
+            return refuse();
+        state.memo.grantMedia(uuid); // an original's next chunks
     }
-    if (!allowed)
-        return refuse();
     const bool thumb = req.variant() == wire::THUMBNAIL;
     if (!(thumb ? m->thumbnailDone : m->originalDone)) {
         reply(errorFrame(rid, wire::Error::NOT_FOUND, QStringLiteral("this media item has not finished uploading yet")));

@@ -11,7 +11,9 @@
 #include <QObject>
 #include <QPointer>
 #include <QSemaphore>
+#include <QSet>
 #include <QThreadPool>
+#include <QUuid>
 
 #include <cstdint>
 #include <functional>
@@ -22,6 +24,31 @@ namespace acorn::server {
 class Clock;
 class MediaStore;
 class ServerStore;
+
+// What one connection was allowed, kept while the database stays as it was when it was
+// decided (ServerStore::DataVersion: any change but the bookkeeping of sign-ins ends it,
+// whoever made it, this server or an admin command). A release storm's thumbnail fetches
+// skip the session, account and rules lookups that gave the same answer a moment ago.
+// SQLite only: PostgreSQL has no such version, and every request checks everything.
+struct AccessMemo
+{
+    // Media ids kept per connection at most: a parent's release is a few dozen; a lead's
+    // first sync may list tens of thousands, and then the newest pages' are kept.
+    static constexpr int kMaxMedia = 2048;
+
+    ServerStore::DataVersion version; // the database all below was decided on
+    qint64 latestMs = 0; // the clock's latest reading while deciding it
+    QByteArray tokenHash; // the session it belongs to
+    std::optional<SessionRecord> session; // live, its last use recorded within the minute
+    std::optional<UserRecord> user; // active
+    QSet<QUuid> media; // items the rules let this user fetch (both variants)
+
+    // Forgets everything that was decided on another version, for another session, or
+    // later than `nowMs`. Releases only widen what a parent sees as time passes, but a
+    // clock set back (a wrong date corrected) narrows it again.
+    void keepOnlyFor(const ServerStore::DataVersion &current, const QByteArray &session, qint64 nowMs);
+    void grantMedia(const QUuid &id);
+};
 
 // What the server knows about one connection's conversation: whether Hello came, who
 // signed in, from which device.
@@ -35,6 +62,7 @@ struct ConnectionState
     QByteArray tokenHash;
     QString device;
     bool loginInProgress = false;
+    AccessMemo memo;
 };
 
 // Answers decoded frames: sign-in, pull, push, media upload and fetch, early release.
@@ -118,15 +146,19 @@ private:
     void auditLock(const QString &username, const QString &device, const QString &peer, const ImposedLock &lock,
                    qint64 now);
     // Whether a session may still be used now; ends it (recording why) when it expired.
-    bool sessionStillLive(const SessionRecord &session, qint64 now);
-    void onPull(const UserRecord &user, const wire::Frame &frame, const Reply &reply);
+    // Records its use once a minute (and updates `session` to match).
+    bool sessionStillLive(SessionRecord &session, qint64 now);
+    // The active account of the connection's live session, from the memo or the database;
+    // nullopt (and signed out) when there is none.
+    std::optional<UserRecord> signedInUser(ConnectionState &state, qint64 now);
+    void onPull(const UserRecord &user, ConnectionState &state, const wire::Frame &frame, const Reply &reply);
     void onPush(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame, const Reply &reply);
     void onUploadBegin(const UserRecord &user, const wire::Frame &frame, const Reply &reply);
     void onUploadChunk(const UserRecord &user, const wire::Frame &frame, const Reply &reply);
     // Checks a whole upload against its SHA-256, moves it into the object store and records
     // it; on failure answers `rid` with the error and returns false.
     bool finishUpload(const MediaRecord &target, wire::MediaVariant variant, quint64 rid, const Reply &reply);
-    void onMediaFetch(const UserRecord &user, const wire::Frame &frame, const Reply &reply);
+    void onMediaFetch(const UserRecord &user, ConnectionState &state, const wire::Frame &frame, const Reply &reply);
     void onRelease(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame, const Reply &reply);
     // Staff devices' reports of journals opened: one audit entry per view, once.
     void onJournalViews(const UserRecord &user, const ConnectionState &state, const wire::Frame &frame,

@@ -630,7 +630,22 @@ void ServerHarness::open(const QString &databasePath, const QString &mediaPath, 
 {
     // A fresh school goes where the suite keeps its schools (SQLite, or PostgreSQL in the
     // *_postgresql runs); an existing data directory's database is a SQLite file.
-    auto opened = fresh ? openTestStore(databasePath) : server::ServerStore::openSqlite(databasePath, false);
+    if (fresh) {
+        const QString url = test::testDatabaseUrl(databasePath);
+        if (url.isEmpty()) {
+            m_error = QStringLiteral("no test database: %1").arg(test::postgresUnavailableReason());
+            return;
+        }
+        const auto where = server::DatabaseLocation::parse(url, QFileInfo(databasePath).path());
+        if (!where) {
+            m_error = where.error();
+            return;
+        }
+        m_where = where.value();
+    } else {
+        m_where = server::DatabaseLocation::sqlite(databasePath);
+    }
+    auto opened = server::ServerStore::open(*m_where, fresh);
     if (!opened) {
         m_error = opened.error();
         return;
@@ -733,6 +748,13 @@ QString ServerHarness::disable(const QString &username)
     if (s)
         s = store->revokeSessionsOfUser(user->id, clock.nowMs());
     return s ? QString() : s.error();
+}
+
+Result<std::unique_ptr<server::ServerStore>> ServerHarness::openAnotherConnection() const
+{
+    if (!m_where)
+        return Result<std::unique_ptr<server::ServerStore>>::failure(QStringLiteral("the harness has no database"));
+    return server::ServerStore::open(*m_where, false);
 }
 
 WireClient::WireClient(ServerHarness &harness)

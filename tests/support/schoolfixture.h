@@ -11,6 +11,7 @@
 
 #include "acorn.pb.h"
 #include "clock.h"
+#include "database.h"
 #include "mediastore.h"
 #include "serverstore.h"
 #include "syncservice.h"
@@ -253,6 +254,9 @@ public:
     // in the order of `usernames`, or what went wrong.
     Result<QList<QByteArray>> signInDevices(const QStringList &usernames, const QString &password,
         const QString &deviceName, qint64 signedInAtMs);
+    // A second connection to the school's database, as an admin command in another process
+    // opens one.
+    Result<std::unique_ptr<server::ServerStore>> openAnotherConnection() const;
 
     server::ManualClock clock;
     std::unique_ptr<server::ServerStore> store;
@@ -264,6 +268,7 @@ private:
 
     QTemporaryDir m_dir;
     QString m_error;
+    std::optional<server::DatabaseLocation> m_where;
 };
 
 // One connection's conversation with the service, frame by frame.

@@ -85,6 +85,7 @@ private slots:
     void accountStates();
     void foreignAndForgedCursors();
     void earlyReleaseAndConsentReachParentsAtNextSync();
+    void keptPermissionsEndWithTheirCause();
 
 private:
     struct PushTemplate
@@ -1392,6 +1393,132 @@ void TestAuthorization::earlyReleaseAndConsentReachParentsAtNextSync()
             QStringLiteral("after the clock moved to phase %1").arg(static_cast<int>(phase)));
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
+}
+
+// A connection keeps what it was allowed while the database stays as it was (SyncService's
+// AccessMemo: a release storm's thumbnail fetches skip the lookups that answered the same a
+// moment ago). Every cause that takes a permission away ends it at once, on that same
+// connection, whoever makes the change: an admin command in another process, another
+// device on this server, or the clock set back. (Runs last: it changes the school.)
+void TestAuthorization::keptPermissionsEndWithTheirCause()
+{
+    // A photo of Chloe (Reception, half-termly) from Summer 1, released at 16:00 on 22 May.
+    const QString name = QStringLiteral("r-chloe-summer1-kept-photo");
+    QString e = record(name, QStringLiteral("sam.jones"), m_model.at(d(2026, 5, 1), QTime(10, 0)),
+        { QStringLiteral("CHLOE") }, true, false);
+    QVERIFY2(e.isEmpty(), qPrintable(e));
+    const QString photo = m_mediaIds.value(name);
+    const qint64 released = phaseTime(Phase::AfterCalendar);
+    const qint64 beforeItsRelease = m_model.at(d(2026, 5, 20), QTime(12, 0));
+    m_harness->clock.setNowMs(released);
+
+    auto opened = m_harness->openAnotherConnection();
+    QVERIFY2(opened.ok(), qPrintable(opened.error()));
+    server::ServerStore &admin = *opened.value();
+    const auto parent = admin.userByUsername(QStringLiteral("alex.brown"));
+    QVERIFY(parent);
+    std::optional<server::ChildRecord> chloe;
+    for (const server::ChildRecord &c : admin.children()) {
+        if (c.ref == QLatin1String("CHLOE"))
+            chloe = c;
+    }
+    QVERIFY(chloe);
+
+    WireClient c(*m_harness);
+    QVERIFY(c.hello().has_hello_reply());
+    auto signIn = [&] {
+        const wire::Frame r = c.login(QStringLiteral("alex.brown"), kPassword);
+        return r.has_login_reply() ? QString() : describe(r);
+    };
+    // Pulls the journal afresh, then fetches the photo's thumbnail twice (the second from
+    // what the connection kept); empty when both came.
+    auto pullAndFetch = [&] {
+        QByteArray cursor;
+        const auto run = c.pullAll(cursor, 50);
+        if (run.error)
+            return QStringLiteral("pull: %1").arg(QString::fromStdString(run.error->message()));
+        for (int i = 0; i < 2; ++i) {
+            const wire::Frame f = c.fetch(photo, wire::THUMBNAIL);
+            if (!f.has_media_data())
+                return QStringLiteral("fetch %1: %2").arg(i + 1).arg(describe(f));
+        }
+        return QString();
+    };
+    auto refusedWith = [&](wire::Error::Code code) {
+        const wire::Frame f = c.fetch(photo, wire::THUMBNAIL);
+        return f.has_error() && f.error().code() == code ? QString() : describe(f);
+    };
+    QString problem = signIn();
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    problem = pullAndFetch();
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+
+    // Other parents signing in (what a storm is made of) change nothing of it.
+    {
+        WireClient other(*m_harness);
+        QVERIFY(other.hello().has_hello_reply());
+        QVERIFY(other.login(QStringLiteral("grace.okafor"), kPassword).has_login_reply());
+        QVERIFY(other.fetch(photo, wire::THUMBNAIL).has_error());
+    }
+    QVERIFY2(c.fetch(photo, wire::THUMBNAIL).has_media_data(), "another parent's sign-in ended a permission");
+
+    // Consent for photos in Chloe's journal withdrawn by an admin command, then given again.
+    const qint64 now = m_harness->clock.nowMs();
+    QVERIFY(admin.setConsent(chloe->id, false, chloe->othersJournals, QStringLiteral("it.admin"), now).ok());
+    problem = refusedWith(wire::Error::FORBIDDEN);
+    QVERIFY2(problem.isEmpty(), qPrintable(QStringLiteral("after consent was withdrawn: ") + problem));
+    QVERIFY(admin.setConsent(chloe->id, true, chloe->othersJournals, QStringLiteral("it.admin"), now).ok());
+    problem = pullAndFetch();
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+
+    // The clock set back before the release moment (a wrong date corrected): not released.
+    m_harness->clock.setNowMs(beforeItsRelease);
+    problem = refusedWith(wire::Error::FORBIDDEN);
+    QVERIFY2(problem.isEmpty(), qPrintable(QStringLiteral("with the clock set back: ") + problem));
+    m_harness->clock.setNowMs(released);
+    problem = pullAndFetch();
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+
+    // The session ended by an admin command; the account switched off by one.
+    QVERIFY(admin.endSessionsOfUser(parent->id, now, QStringLiteral("ended by the IT manager")).ok());
+    problem = refusedWith(wire::Error::UNAUTHENTICATED);
+    QVERIFY2(problem.isEmpty(), qPrintable(QStringLiteral("after the session ended: ") + problem));
+    problem = signIn();
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    problem = pullAndFetch();
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QVERIFY(admin.setUserState(parent->id, QStringLiteral("disabled")).ok());
+    problem = refusedWith(wire::Error::UNAUTHENTICATED);
+    QVERIFY2(problem.isEmpty(), qPrintable(QStringLiteral("after the account was disabled: ") + problem));
+    QVERIFY(admin.setUserState(parent->id, QStringLiteral("active")).ok());
+    problem = signIn();
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    problem = pullAndFetch();
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+
+    // The session left unused past its idle limit (the school's usual 30 days; the harness
+    // lets sessions live for the whole test otherwise).
+    server::SessionLifetimes usual;
+    usual.idleDays = 30;
+    m_harness->service->setSessionLifetimes(usual);
+    m_harness->clock.setNowMs(now + 31 * server::SessionLifetimes::kDayMs);
+    problem = refusedWith(wire::Error::UNAUTHENTICATED);
+    QVERIFY2(problem.isEmpty(), qPrintable(QStringLiteral("after a month unused: ") + problem));
+    server::SessionLifetimes harnessLifetimes; // as ServerHarness sets them
+    harnessLifetimes.idleDays = harnessLifetimes.maxAgeDays = 100 * 365;
+    m_harness->service->setSessionLifetimes(harnessLifetimes);
+    m_harness->clock.setNowMs(released);
+    problem = signIn();
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    problem = pullAndFetch();
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+
+    // The observation deleted by its practitioner from their own device, on this server.
+    e = amend(name, QStringLiteral("sam.jones"), m_harness->clock.nowMs(),
+        [](M::Observation &o) { o.deleted = true; });
+    QVERIFY2(e.isEmpty(), qPrintable(e));
+    problem = refusedWith(wire::Error::FORBIDDEN);
+    QVERIFY2(problem.isEmpty(), qPrintable(QStringLiteral("after the observation was deleted: ") + problem));
 }
 
 QTEST_GUILESS_MAIN(TestAuthorization)

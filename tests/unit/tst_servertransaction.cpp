@@ -25,6 +25,17 @@ class TestServerTransaction : public QObject
         return names;
     }
 
+    // An active parent's account; its id.
+    static Result<qint64> addParent(ServerStore &store, const QString &username)
+    {
+        server::UserRecord u;
+        u.username = username;
+        u.displayName = username;
+        u.role = QStringLiteral("parent");
+        u.state = QStringLiteral("active");
+        return store.insertUser(u, 1000);
+    }
+
 private slots:
     void innerCommitAndRollbackInsideOuterCommit()
     {
@@ -167,6 +178,49 @@ private slots:
         QCOMPARE(classNames(s), (QStringList { QStringLiteral("Nursery"), QStringLiteral("Reception") }));
     }
 
+    // The bookkeeping of sign-ins (a new session, its last use, an audit entry) changes
+    // nothing a reader keeps, so it leaves the version alone: a release storm's hundreds
+    // of sign-ins no longer make every connection check everything again. Ending a
+    // session, or any other change, still counts, inside a transaction or not.
+    void dataVersionLeavesOutSignInBookkeeping()
+    {
+        QTemporaryDir dir;
+        auto opened = ServerStore::openSqlite(dir.filePath(QStringLiteral("acorn.db")), true);
+        QVERIFY2(opened.ok(), qPrintable(opened.error()));
+        ServerStore &s = *opened.value();
+        const auto id = addParent(s, QStringLiteral("sam.parent"));
+        QVERIFY2(id.ok(), qPrintable(id.error()));
+        const ServerStore::DataVersion v0 = s.dataVersion();
+        QVERIFY(v0.valid);
+        const QByteArray tokenHash(32, 'a');
+        QVERIFY(s.createSession(id.value(), tokenHash, QStringLiteral("tablet"), 1000).ok());
+        const auto session = s.sessionByTokenHash(tokenHash);
+        QVERIFY(session);
+        QVERIFY(s.touchSession(session->id, 70'000).ok());
+        QVERIFY(s.audit(QStringLiteral("sam.parent"), QStringLiteral("tablet"), QStringLiteral("login"),
+                        QStringLiteral("127.0.0.1"), QStringLiteral("success"), 70'000).ok());
+        {
+            ServerStore::Transaction tx(s);
+            QVERIFY(s.touchSession(session->id, 140'000).ok());
+            QVERIFY(tx.commit().ok());
+        }
+        QVERIFY(s.dataVersion() == v0);
+        QCOMPARE(s.sessionByTokenHash(tokenHash)->lastUsedAt, 140'000);
+
+        QVERIFY(s.endSession(session->id, 150'000, QStringLiteral("signed out")).ok());
+        const ServerStore::DataVersion v1 = s.dataVersion();
+        QVERIFY(!(v1 == v0));
+        // A change made together with bookkeeping in one transaction still counts.
+        {
+            ServerStore::Transaction tx(s);
+            QVERIFY(s.upsertClass(QStringLiteral("Nursery"), true).ok());
+            QVERIFY(s.audit(QStringLiteral("admin"), QString(), QStringLiteral("class"), QStringLiteral("Nursery"),
+                            QString(), 160'000).ok());
+            QVERIFY(tx.commit().ok());
+        }
+        QVERIFY(!(s.dataVersion() == v1));
+    }
+
     // A session's last use is written without waiting for the disk: recorded all the same,
     // and every write after it is synced fully again; inside a transaction it is left to
     // the transaction's commit.
@@ -176,12 +230,7 @@ private slots:
         auto opened = ServerStore::openSqlite(dir.filePath(QStringLiteral("acorn.db")), true);
         QVERIFY2(opened.ok(), qPrintable(opened.error()));
         ServerStore &s = *opened.value();
-        server::UserRecord u;
-        u.username = QStringLiteral("alex.brown");
-        u.displayName = QStringLiteral("Alex Brown");
-        u.role = QStringLiteral("parent");
-        u.state = QStringLiteral("active");
-        const auto id = s.insertUser(u, 1000);
+        const auto id = addParent(s, QStringLiteral("alex.brown"));
         QVERIFY2(id.ok(), qPrintable(id.error()));
         const QByteArray token = QByteArrayLiteral("token-hash-0123456789abcdef");
         QVERIFY(s.createSession(id.value(), token, QStringLiteral("phone"), 1000).ok());
