@@ -888,7 +888,8 @@ Status ServerStore::revokeSessionsOfUser(qint64 userId, qint64 now)
 
 // ------------------------------------------------------------------ observations
 
-std::optional<ObservationRecord> ServerStore::observation(const QString &id, Availability availability)
+std::optional<ObservationRecord> ServerStore::observation(const QString &id, Availability availability,
+                                                          QList<MediaRecord> *mediaRecords)
 {
     ObservationRecord r;
     {
@@ -917,6 +918,8 @@ std::optional<ObservationRecord> ServerStore::observation(const QString &id, Ava
         for (wire::Media &m : *r.content.mutable_media()) {
             const std::optional<MediaRecord> rec = media(QString::fromStdString(m.id()));
             m.set_available(rec && rec->available());
+            if (rec && mediaRecords)
+                mediaRecords->append(*rec);
         }
     }
     return r;

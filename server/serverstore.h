@@ -356,8 +356,10 @@ public:
     // ---- observations
     // Media availability: whether each attached item's `available` flag is looked up (one
     // query per item). The rules never need it; what is sent to devices does.
+    // With Marked, `mediaRecords` (when given) receives the records looked up.
     enum class Availability { Marked, Unmarked };
-    std::optional<ObservationRecord> observation(const QString &id, Availability availability = Availability::Marked);
+    std::optional<ObservationRecord> observation(const QString &id, Availability availability = Availability::Marked,
+                                                 QList<MediaRecord> *mediaRecords = nullptr);
     // What a change id produced, if it was applied before.
     struct AppliedChange
     {

@@ -636,13 +636,13 @@ void AccessMemo::keepOnlyFor(const ServerStore::DataVersion &current, const QByt
     latestMs = nowMs;
 }
 
-void AccessMemo::grantMedia(const QUuid &id)
+void AccessMemo::grantMedia(const MediaRecord &record)
 {
     if (!version.valid || !user)
         return;
     if (media.size() >= kMaxMedia)
         media.clear();
-    media.insert(id);
+    media.insert(QUuid::fromString(record.id), record);
 }
 
 std::optional<UserRecord> SyncService::signedInUser(ConnectionState &state, qint64 now)
@@ -885,13 +885,17 @@ void SyncService::onPull(const UserRecord &user, ConnectionState &state, const w
     auto consider = [&](const QString &id, bool tombstoneIfHidden, const QSet<qint64> &formerScope) {
         if (sent.contains(id))
             return;
-        const std::optional<ObservationRecord> rec = m_store.observation(id);
+        QList<MediaRecord> media;
+        const std::optional<ObservationRecord> rec = m_store.observation(id, ServerStore::Availability::Marked, &media);
         if (!rec)
             return;
         if (auto seen = rules.view(viewer, *rec)) {
             // What the page shows, the viewer may fetch next (what the storm's parents do).
-            for (const QString &mediaId : JournalRules::fetchableMedia(*seen))
-                state.memo.grantMedia(QUuid::fromString(mediaId));
+            const QStringList fetchable = JournalRules::fetchableMedia(*seen);
+            for (const MediaRecord &m : media) {
+                if (fetchable.contains(m.id))
+                    state.memo.grantMedia(m);
+            }
             *r->add_observations() = std::move(*seen);
             sent.insert(id);
             ++items;
@@ -1571,11 +1575,13 @@ void SyncService::onMediaFetch(const UserRecord &user, ConnectionState &state, c
     };
     if (!isUuid(req.media_id()))
         return refuse();
-    const auto m = m_store.media(mediaId);
-    if (!m)
-        return refuse();
-    const QUuid uuid = QUuid::fromString(mediaId);
-    if (!state.memo.media.contains(uuid)) {
+    std::optional<MediaRecord> m;
+    if (const auto kept = state.memo.media.constFind(QUuid::fromString(mediaId)); kept != state.memo.media.cend())
+        m = *kept;
+    if (!m) {
+        m = m_store.media(mediaId);
+        if (!m)
+            return refuse();
         const auto snap = snapshot();
         const Viewer viewer = viewerFor(user, *snap);
         const JournalRules rules(snap->children, snap->classes);
@@ -1589,7 +1595,7 @@ void SyncService::onMediaFetch(const UserRecord &user, ConnectionState &state, c
         }
         if (!allowed)
             return refuse();
-        state.memo.grantMedia(uuid); // an original's next chunks
+        state.memo.grantMedia(*m); // an original's next chunks
     }
     const bool thumb = req.variant() == wire::THUMBNAIL;
     if (!(thumb ? m->thumbnailDone : m->originalDone)) {

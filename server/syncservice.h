@@ -10,8 +10,8 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QHash>
 #include <QSemaphore>
-#include <QSet>
 #include <QThreadPool>
 #include <QUuid>
 
@@ -32,22 +32,23 @@ class ServerStore;
 // SQLite only: PostgreSQL has no such version, and every request checks everything.
 struct AccessMemo
 {
-    // Media ids kept per connection at most: a parent's release is a few dozen; a lead's
-    // first sync may list tens of thousands, and then the newest pages' are kept.
-    static constexpr int kMaxMedia = 2048;
+    // Media items kept per connection at most (about half a kilobyte each): a parent's
+    // release is a few dozen; a lead's first sync may list tens of thousands, and then the
+    // newest pages' are kept.
+    static constexpr int kMaxMedia = 1024;
 
     ServerStore::DataVersion version; // the database all below was decided on
     qint64 latestMs = 0; // the clock's latest reading while deciding it
     QByteArray tokenHash; // the session it belongs to
     std::optional<SessionRecord> session; // live, its last use recorded within the minute
     std::optional<UserRecord> user; // active
-    QSet<QUuid> media; // items the rules let this user fetch (both variants)
+    QHash<QUuid, MediaRecord> media; // items the rules let this user fetch (both variants)
 
     // Forgets everything that was decided on another version, for another session, or
     // later than `nowMs`. Releases only widen what a parent sees as time passes, but a
     // clock set back (a wrong date corrected) narrows it again.
     void keepOnlyFor(const ServerStore::DataVersion &current, const QByteArray &session, qint64 nowMs);
-    void grantMedia(const QUuid &id);
+    void grantMedia(const MediaRecord &record);
 };
 
 // What the server knows about one connection's conversation: whether Hello came, who
