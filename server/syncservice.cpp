@@ -636,13 +636,14 @@ void AccessMemo::keepOnlyFor(const ServerStore::DataVersion &current, const QByt
     latestMs = nowMs;
 }
 
-void AccessMemo::grantMedia(const MediaRecord &record)
+void AccessMemo::grantMedia(const MediaRecord &record, qint64 decidedAtMs)
 {
     if (!version.valid || !user)
         return;
     if (media.size() >= kMaxMedia)
         media.clear();
-    media.insert(QUuid::fromString(record.id), record);
+    media.insert(record.id, record);
+    latestMs = std::max(latestMs, decidedAtMs);
 }
 
 std::optional<UserRecord> SyncService::signedInUser(ConnectionState &state, qint64 now)
@@ -894,7 +895,7 @@ void SyncService::onPull(const UserRecord &user, ConnectionState &state, const w
             const QStringList fetchable = JournalRules::fetchableMedia(*seen);
             for (const MediaRecord &m : media) {
                 if (fetchable.contains(m.id))
-                    state.memo.grantMedia(m);
+                    state.memo.grantMedia(m, snap->now);
             }
             *r->add_observations() = std::move(*seen);
             sent.insert(id);
@@ -1576,8 +1577,10 @@ void SyncService::onMediaFetch(const UserRecord &user, ConnectionState &state, c
     if (!isUuid(req.media_id()))
         return refuse();
     std::optional<MediaRecord> m;
-    if (const auto kept = state.memo.media.constFind(QUuid::fromString(mediaId)); kept != state.memo.media.cend())
+    if (const auto kept = state.memo.media.constFind(mediaId); kept != state.memo.media.cend()) {
         m = *kept;
+        ++m_keptAnswers;
+    }
     if (!m) {
         m = m_store.media(mediaId);
         if (!m)
@@ -1595,7 +1598,7 @@ void SyncService::onMediaFetch(const UserRecord &user, ConnectionState &state, c
         }
         if (!allowed)
             return refuse();
-        state.memo.grantMedia(*m); // an original's next chunks
+        state.memo.grantMedia(*m, snap->now); // an original's next chunks
     }
     const bool thumb = req.variant() == wire::THUMBNAIL;
     if (!(thumb ? m->thumbnailDone : m->originalDone)) {

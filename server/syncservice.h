@@ -13,7 +13,6 @@
 #include <QHash>
 #include <QSemaphore>
 #include <QThreadPool>
-#include <QUuid>
 
 #include <cstdint>
 #include <functional>
@@ -32,23 +31,27 @@ class ServerStore;
 // SQLite only: PostgreSQL has no such version, and every request checks everything.
 struct AccessMemo
 {
-    // Media items kept per connection at most (about half a kilobyte each): a parent's
-    // release is a few dozen; a lead's first sync may list tens of thousands, and then the
-    // newest pages' are kept.
-    static constexpr int kMaxMedia = 1024;
+    // Media items kept per connection at most (about half a kilobyte each, so at most
+    // 128 MiB over the server's 512 connections): a parent's release is a few dozen; a
+    // lead's first sync may list tens of thousands, and then the newest pages' are kept.
+    static constexpr int kMaxMedia = 512;
 
     ServerStore::DataVersion version; // the database all below was decided on
     qint64 latestMs = 0; // the clock's latest reading while deciding it
     QByteArray tokenHash; // the session it belongs to
     std::optional<SessionRecord> session; // live, its last use recorded within the minute
     std::optional<UserRecord> user; // active
-    QHash<QUuid, MediaRecord> media; // items the rules let this user fetch (both variants)
+    // Items the rules let this user fetch (both variants), by their id exactly as stored:
+    // ids differing in letter case are different items (a QUuid key once let a staff
+    // member's own item stand in for another's).
+    QHash<QString, MediaRecord> media;
 
     // Forgets everything that was decided on another version, for another session, or
     // later than `nowMs`. Releases only widen what a parent sees as time passes, but a
     // clock set back (a wrong date corrected) narrows it again.
     void keepOnlyFor(const ServerStore::DataVersion &current, const QByteArray &session, qint64 nowMs);
-    void grantMedia(const MediaRecord &record);
+    // Keeps `record` as allowed, decided with the clock at `decidedAtMs`.
+    void grantMedia(const MediaRecord &record, qint64 decidedAtMs);
 };
 
 // What the server knows about one connection's conversation: whether Hello came, who
@@ -87,6 +90,10 @@ public:
     // the admin command. Returns the cutoff.
     Result<qint64> releaseClass(const QString &className, const QString &throughDate, const QString &actor,
                                 const QString &device);
+
+    // How many media fetches were answered from what their connection kept (AccessMemo),
+    // without looking up the session, account and rules again.
+    quint64 keptMediaAnswers() const { return m_keptAnswers; }
 
     // How long sign-ins last (acorn-server.conf [sessions]); applied to every request.
     void setSessionLifetimes(const SessionLifetimes &lifetimes) { m_lifetimes = lifetimes; }
@@ -222,6 +229,7 @@ private:
     QByteArray m_cursorKey;
     std::unique_ptr<Snapshot> m_school; // the last one loaded, without `now`
     ServerStore::DataVersion m_schoolVersion;
+    quint64 m_keptAnswers = 0;
 };
 
 wire::Frame errorFrame(quint64 requestId, wire::Error::Code code, const QString &message);
