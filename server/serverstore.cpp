@@ -865,12 +865,25 @@ Status ServerStore::touchSession(qint64 sessionId, qint64 now)
     // was one wait for the disk per parent on the thread serving everyone. Losing the
     // newest of these in a power cut only makes a session look idle a minute longer.
     const sqldialect::Around unsynced = sqldialect::unsyncedCommit(dialect());
-    for (const QString &sql : unsynced.before)
-        exec(sql, {});
-    const Status s = execBookkeeping(update, {now, sessionId});
-    for (const QString &sql : unsynced.after) {
-        if (Status restored = exec(sql, {}); !restored)
-            qCCritical(lcServerStore) << "could not end an unsynced commit (" << sql << "):" << restored.error();
+    Status begun;
+    qsizetype started = 0; // statements of `before` that ran
+    for (const QString &sql : unsynced.before) {
+        begun = exec(sql, {});
+        if (!begun)
+            break;
+        ++started;
+    }
+    const Status s = begun ? execBookkeeping(update, {now, sessionId}) : begun;
+    // Ends whatever was begun, even half-way (PostgreSQL's COMMIT of a failed transaction
+    // rolls it back; SQLite's synchronous goes back to FULL).
+    for (qsizetype i = 0; started > 0 && i < unsynced.after.size(); ++i) {
+        if (Status restored = exec(unsynced.after[i], {}); !restored)
+            qCCritical(lcServerStore) << "could not end an unsynced commit (" << unsynced.after[i]
+                                      << "):" << restored.error();
+    }
+    if (!begun) {
+        qCWarning(lcServerStore) << "a session's last use is recorded with a sync to disk:" << begun.error();
+        return execBookkeeping(update, {now, sessionId});
     }
     return s;
 }
