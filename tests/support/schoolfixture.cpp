@@ -574,13 +574,18 @@ QStringList compareRoster(
 
 // ------------------------------------------------------------------ harness
 
-Result<std::unique_ptr<server::ServerStore>> openTestStore(const QString &sqlitePath)
+Result<server::DatabaseLocation> newTestStoreLocation(const QString &sqlitePath)
 {
     const QString url = test::testDatabaseUrl(sqlitePath);
     if (url.isEmpty())
-        return Result<std::unique_ptr<server::ServerStore>>::failure(
+        return Result<server::DatabaseLocation>::failure(
             QStringLiteral("no test database: %1").arg(test::postgresUnavailableReason()));
-    const auto where = server::DatabaseLocation::parse(url, QFileInfo(sqlitePath).path());
+    return server::DatabaseLocation::parse(url, QFileInfo(sqlitePath).path());
+}
+
+Result<std::unique_ptr<server::ServerStore>> openTestStore(const QString &sqlitePath)
+{
+    const auto where = newTestStoreLocation(sqlitePath);
     if (!where)
         return Result<std::unique_ptr<server::ServerStore>>::failure(where.error());
     return server::ServerStore::open(where.value(), true);
@@ -630,21 +635,13 @@ void ServerHarness::open(const QString &databasePath, const QString &mediaPath, 
 {
     // A fresh school goes where the suite keeps its schools (SQLite, or PostgreSQL in the
     // *_postgresql runs); an existing data directory's database is a SQLite file.
-    if (fresh) {
-        const QString url = test::testDatabaseUrl(databasePath);
-        if (url.isEmpty()) {
-            m_error = QStringLiteral("no test database: %1").arg(test::postgresUnavailableReason());
-            return;
-        }
-        const auto where = server::DatabaseLocation::parse(url, QFileInfo(databasePath).path());
-        if (!where) {
-            m_error = where.error();
-            return;
-        }
-        m_where = where.value();
-    } else {
-        m_where = server::DatabaseLocation::sqlite(databasePath);
+    const auto where = fresh ? newTestStoreLocation(databasePath)
+                             : Result<server::DatabaseLocation>(server::DatabaseLocation::sqlite(databasePath));
+    if (!where) {
+        m_error = where.error();
+        return;
     }
+    m_where = where.value();
     auto opened = server::ServerStore::open(*m_where, fresh);
     if (!opened) {
         m_error = opened.error();

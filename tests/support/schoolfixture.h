@@ -34,8 +34,10 @@
 
 namespace acorn::fixture {
 
-// A new school store for a test: a SQLite file at `sqlitePath`, or, in the suites' PostgreSQL
-// runs (tests/support/testdatabase.h), a fresh PostgreSQL database.
+// Where a new school store for a test goes: a SQLite file at `sqlitePath`, or, in the
+// suites' PostgreSQL runs (tests/support/testdatabase.h), a fresh PostgreSQL database.
+Result<server::DatabaseLocation> newTestStoreLocation(const QString &sqlitePath);
+// A new school store for a test, at newTestStoreLocation().
 Result<std::unique_ptr<server::ServerStore>> openTestStore(const QString &sqlitePath);
 // openTestStore() holding the small school (test::smallSchoolJson), every account with the
 // password "pass-USERNAME" hashed with the cheapest scrypt parameters ({10, 8, 1}; give the
