@@ -636,6 +636,14 @@ void AccessMemo::keepOnlyFor(const ServerStore::DataVersion &current, const QByt
     latestMs = nowMs;
 }
 
+void AccessMemo::keepSignIn(const SessionRecord &liveSession, const UserRecord &activeUser)
+{
+    if (!version.valid)
+        return;
+    session = liveSession;
+    user = activeUser;
+}
+
 void AccessMemo::grantMedia(const MediaRecord &record, qint64 decidedAtMs)
 {
     if (!version.valid || !user)
@@ -669,10 +677,7 @@ std::optional<UserRecord> SyncService::signedInUser(ConnectionState &state, qint
         state.userId = 0;
         return std::nullopt;
     }
-    if (memo.version.valid) {
-        memo.session = session;
-        memo.user = user;
-    }
+    memo.keepSignIn(*session, *user);
     return user;
 }
 
@@ -713,11 +718,8 @@ void SyncService::onTokenLogin(ConnectionState &state, const wire::Frame &frame,
     state.userId = user->id;
     state.tokenHash = tokenHash;
     state.memo = {};
-    if (version.valid) {
-        state.memo.keepOnlyFor(version, tokenHash, now);
-        state.memo.session = session;
-        state.memo.user = user;
-    }
+    state.memo.keepOnlyFor(version, tokenHash, now);
+    state.memo.keepSignIn(*session, *user);
     wire::Frame f;
     f.set_request_id(frame.request_id());
     wire::LoginReply *r = f.mutable_login_reply();

@@ -50,6 +50,8 @@ struct AccessMemo
     // later than `nowMs`. Releases only widen what a parent sees as time passes, but a
     // clock set back (a wrong date corrected) narrows it again.
     void keepOnlyFor(const ServerStore::DataVersion &current, const QByteArray &session, qint64 nowMs);
+    // Keeps the connection's live session and active account, read at `version`.
+    void keepSignIn(const SessionRecord &liveSession, const UserRecord &activeUser);
     // Keeps `record` as allowed, decided with the clock at `decidedAtMs`.
     void grantMedia(const MediaRecord &record, qint64 decidedAtMs);
 };
